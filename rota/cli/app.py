@@ -1,0 +1,63 @@
+"""The Typer application and the error handling every command shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from rota.errors import FieldError, InvalidInput, RotaError
+
+app = typer.Typer(
+    name="rota",
+    help="Follow-the-sun on-call engine: plan rotas from demand, see who responds now, find gaps.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print a `RotaError` plainly and exit non-zero, instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except InvalidInput as exc:
+            err.print(f"[bold red]{exc.what} is invalid[/] ({len(exc.errors)} error"
+                      f"{'s' if len(exc.errors) != 1 else ''}):", highlight=False)
+            for error in exc.errors:
+                err.print(f"  {error}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_INVALID) from None
+        except RotaError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            raise typer.Exit(EXIT_FAILED) from None
+
+    return wrapper
+
+
+def parse_instant(value: str | None, option: str) -> dt.datetime | None:
+    """An ISO 8601 instant; a date means UTC midnight and a time without offset means UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([FieldError(option, f"not an ISO 8601 date-time: {value!r}")], "option")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+

@@ -1,0 +1,17 @@
+"""Documented size limits, enforced where input enters (README.md, "Limits").
+
+They keep a request from making the analysis or the solver run away. Analysis admits a 366-day
+horizon, 2,000 engineers and 100 regions; the planner has tighter limits of its own.
+"""
+
+MAX_SCENARIO_BYTES = 8 * 1024 * 1024
+MAX_ROTA_BYTES = 32 * 1024 * 1024
+MAX_HORIZON_DAYS = 366
+MAX_ENGINEERS = 2_000
+MAX_REGIONS = 100
+MAX_PEAK_WINDOWS = 50
+MAX_LEAVE_ENTRIES = 500
+MAX_PINS = 10_000
+MAX_SHIFTS = 500_000
+MAX_OVERRIDES = 10_000
+FALLBACK_LIMIT = 5

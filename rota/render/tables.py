@@ -1,0 +1,117 @@
+"""Terminal renderings of the gap report and the `now` answer, with rich.
+
+Gaps come sorted by exposure (then length), so the first rows are the ones to act on; times are
+shown in UTC and in the region's local time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group as RichGroup
+from rich.table import Table
+from rich.text import Text
+
+from rota.coverage import Gap
+from rota.report import GapReport
+from rota.scenario import Scenario
+from rota.spans import from_ts
+from rota.zones import zone
+
+_CAUSE_TEXT = {
+    "no_responder": "no one on call serves the region",
+    "unavailable": "the one on call is on leave",
+    "too_slow": "on call but too slow (asleep or off hours)",
+    "short_handed": "fewer qualified than required",
+}
+
+
+def gap_order(gap: Gap) -> tuple[float, int, int]:
+    amount = gap.exposure.amount if gap.exposure else 0.0
+    return (-amount, -gap.seconds, gap.start)
+
+
+def _local(ts: int, zone_name: str) -> str:
+    return from_ts(ts).astimezone(zone(zone_name)).strftime("%a %d %b %H:%M")
+
+
+def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) -> RichGroup:
+    gaps = sorted(report.gaps, key=gap_order)
+    shown = gaps if limit is None else gaps[:limit]
+    table = Table(title=f"Coverage gaps of {report.team} (rota v{report.rota_version}), "
+                        f"{len(gaps)} in all, by exposure", title_justify="left")
+    for column in ("region", "sev", "start (UTC)", "local start", "hours", "need", "have",
+                   "cause", "structural", "exposure"):
+        table.add_column(column, justify="right" if column in ("hours", "need", "have", "exposure")
+                         else "left")
+    for gap in shown:
+        region = scenario.region_by_id[gap.region]
+        exposure = f"{gap.exposure.amount:,.0f} {gap.exposure.currency or ''}" if gap.exposure else "-"
+        table.add_row(
+            gap.region, gap.severity, from_ts(gap.start).strftime("%Y-%m-%d %H:%M"),
+            f"{_local(gap.start, region.timezone)} {region.timezone}",
+            f"{gap.seconds / 3600:.2f}", str(gap.required), str(gap.qualified),
+            gap.cause, "yes: hire" if gap.structural else "no", exposure,
+        )
+    parts: list[Any] = [table]
+    if limit is not None and len(gaps) > limit:
+        parts.append(Text(f"... and {len(gaps) - limit} more (--format json or csv lists all)"))
+    parts += [_regions_table(report), _engineers_table(report, scenario), _legend()]
+    return RichGroup(*parts)
+
+
+def _regions_table(report: GapReport) -> Table:
+    table = Table(title="Coverage by region", title_justify="left")
+    for column in ("region", "required h", "covered h", "coverage", "structural gap h"):
+        table.add_column(column, justify="left" if column == "region" else "right")
+    for r in report.regions:
+        table.add_row(r.region, f"{r.required_seconds / 3600:.1f}", f"{r.covered_seconds / 3600:.1f}",
+                      f"{r.coverage:.1%}", f"{r.structural_gap_seconds / 3600:.1f}")
+    return table
+
+
+def _engineers_table(report: GapReport, scenario: Scenario) -> Table:
+    table = Table(title="On-call load by engineer", title_justify="left")
+    for column in ("engineer", "zone", "on call h", "working", "awake", "asleep", "night",
+                   "weekend", "holiday"):
+        table.add_column(column, justify="left" if column in ("engineer", "zone") else "right")
+    for b in sorted(report.engineers, key=lambda b: -b.on_call_seconds):
+        e = scenario.engineer_by_id[b.engineer]
+        table.add_row(
+            b.engineer, e.timezone, f"{b.on_call_seconds / 3600:.1f}",
+            *(f"{b.seconds_by_band[band] / 3600:.1f}" for band in ("working", "awake", "asleep")),
+            f"{b.night_seconds / 3600:.1f}", f"{b.weekend_seconds / 3600:.1f}",
+            f"{b.public_holiday_seconds / 3600:.1f}",
+        )
+    return table
+
+
+def _legend() -> Text:
+    lines = ["causes: " + "; ".join(f"{k} = {v}" for k, v in _CAUSE_TEXT.items()),
+             "structural: no rota could close it with the engineers given (a hire is needed)"]
+    return Text("\n".join(lines), style="dim")
+
+
+def now_table(answer: dict[str, Any]) -> RichGroup:
+    parts: list[Any] = [Text(f"{answer['team']} at {answer['at']} (rota v{answer['rota_version']})",
+                             style="bold")]
+    for region in answer["regions"]:
+        status = "covered" if region["covered"] else "NOT COVERED"
+        title = (f"{region['region']}: {region['severity']} within {region['target_minutes']} min, "
+                 f"{region['required']} required - {status}")
+        table = Table(title=title, title_justify="left")
+        for column in ("", "engineer", "local time", "band", "answers in", "until (UTC)", "contact"):
+            table.add_column(column)
+        for kind, people in (("on call", region["responders"]), ("fallback", region["fallback"])):
+            for p in people:
+                mark = "ok" if p["meets_target"] else ("on leave" if p["on_leave"] else "slow")
+                table.add_row(
+                    f"{kind} ({mark})", f"{p['name']} ({p['engineer']})",
+                    f"{p['local_time']} {p['timezone']}", p["band"], f"{p['response_minutes']} min",
+                    p["on_call_until"] or "-", ", ".join(str(v) for v in p["contact"].values()),
+                )
+        parts.append(table)
+        if region["gap"]:
+            gap = region["gap"]
+            parts.append(Text(f"  gap {gap['start']} -> {gap['end']}: {gap['cause']}", style="red"))
+    return RichGroup(*parts)

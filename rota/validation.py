@@ -1,0 +1,256 @@
+"""Reading and validating scenarios: every error, each with its path, never a traceback.
+
+Two passes: pydantic checks each field (types, unknown keys, zones, clock times), then
+`_cross_checks` looks across fields (duplicate ids, unknown references, inverted or overlapping
+intervals, pins outside the horizon, holiday calendars). The second pass runs on whatever parts of
+the input are well-formed, so one bad engineer does not hide another's unknown region.
+
+YAML is read as YAML 1.2 would for times: `19:00` stays the string "19:00" (PyYAML's YAML 1.1
+would read it as the base-60 integer 1140).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import holidays
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from rota.errors import FieldError, ScenarioInvalid
+from rota.limits import (
+    MAX_ENGINEERS,
+    MAX_LEAVE_ENTRIES,
+    MAX_PEAK_WINDOWS,
+    MAX_PINS,
+    MAX_REGIONS,
+    MAX_SCENARIO_BYTES,
+)
+from rota.scenario import Engineer, Horizon, Pin, Scenario
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1's base-60 integers and floats."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers
+          if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def decode_document(text: str, source: str = "input") -> Any:
+    """Parse YAML (a superset of JSON here) with line and column in every error."""
+    if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise ScenarioInvalid([FieldError("", f"{source} is larger than {MAX_SCENARIO_BYTES} bytes")])
+    stripped = text.lstrip()
+    if stripped.startswith("{") or stripped.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            raise ScenarioInvalid([FieldError(where, f"invalid JSON: {exc.msg}")]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioInvalid([FieldError(where, f"invalid YAML: {exc.problem or exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioInvalid([FieldError("", f"invalid YAML: {exc}")]) from None
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioInvalid([FieldError(str(path), "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioInvalid([FieldError(str(path), f"cannot read: {exc}")]) from None
+    return parse_scenario(decode_document(text, str(path)))
+
+
+def parse_scenario_text(text: str) -> Scenario:
+    return parse_scenario(decode_document(text))
+
+
+def parse_scenario(data: Any) -> Scenario:
+    """A valid scenario, or `ScenarioInvalid` listing every error with its path."""
+    if not isinstance(data, dict):
+        raise ScenarioInvalid([FieldError("", "a scenario is a mapping of keys to values")])
+    errors = _limit_checks(data)
+    if errors:
+        raise ScenarioInvalid(errors)
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = pydantic_errors(exc)
+    errors += _cross_checks(data)
+    if errors or scenario is None:
+        raise ScenarioInvalid(_unique(errors))
+    return scenario
+
+
+def pydantic_errors(exc: ValidationError) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        path = format_path(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message = "unknown key"
+        elif kind == "missing":
+            message = "is required"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+        out.append(FieldError(path, message))
+    return out
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-before[_date_or_instant(), union[date,datetime]]",):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _unique(errors: list[FieldError]) -> list[FieldError]:
+    return list(dict.fromkeys(errors))
+
+
+def _limit_checks(data: dict[str, Any]) -> list[FieldError]:
+    errors = []
+    for key, limit in (("engineers", MAX_ENGINEERS), ("regions", MAX_REGIONS), ("pins", MAX_PINS)):
+        items = data.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            errors.append(FieldError(key, f"{len(items)} entries; the limit is {limit}"))
+    for key, field, limit in (
+        ("regions", "peak_windows", MAX_PEAK_WINDOWS),
+        ("engineers", "unavailable", MAX_LEAVE_ENTRIES),
+    ):
+        for i, item in enumerate(_list(data.get(key))):
+            inner = item.get(field) if isinstance(item, dict) else None
+            if isinstance(inner, list) and len(inner) > limit:
+                errors.append(FieldError(f"{key}[{i}].{field}", f"{len(inner)} entries; the limit is {limit}"))
+    return errors
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _try(model: type[BaseModel], value: Any) -> Any:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    region_ids = _ids(data, "regions", errors)
+    engineer_ids = _ids(data, "engineers", errors)
+    for i, raw in enumerate(_list(data.get("engineers"))):
+        path = f"engineers[{i}]"
+        for j, region in enumerate(_list(raw.get("regions") if isinstance(raw, dict) else None)):
+            if isinstance(region, str) and region_ids and region not in region_ids:
+                errors.append(FieldError(f"{path}.regions[{j}]", f"unknown region {region!r}"))
+        country = raw.get("holiday_country") if isinstance(raw, dict) else None
+        if isinstance(country, str) and (problem := _holiday_problem(country)):
+            errors.append(FieldError(f"{path}.holiday_country", problem))
+        engineer = _try(Engineer, raw)
+        if engineer is not None:
+            errors += _engineer_checks(engineer, path)
+    horizon = _try(Horizon, data.get("horizon"))
+    pins = [(i, _try(Pin, raw)) for i, raw in enumerate(_list(data.get("pins")))]
+    errors += _pin_checks([(i, p) for i, p in pins if p is not None], engineer_ids, horizon)
+    return errors
+
+
+def _ids(data: dict[str, Any], key: str, errors: list[FieldError]) -> set[str]:
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(_list(data.get(key))):
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            errors.append(FieldError(f"{key}[{i}].id", f"duplicate id {ident!r} (first at {key}[{seen[ident]}])"))
+        else:
+            seen[ident] = i
+    return set(seen)
+
+
+def _engineer_checks(engineer: Engineer, path: str) -> list[FieldError]:
+    from rota.availability import leave_spans  # the time engine, imported late: it imports scenario
+
+    errors: list[FieldError] = []
+    spans = []
+    for j, leave in enumerate(engineer.unavailable):
+        single = leave_spans(engineer.model_copy(update={"unavailable": (leave,)}))
+        if not single or _dates_inverted(leave.start, leave.end):
+            errors.append(FieldError(f"{path}.unavailable[{j}].end", "ends before it starts"))
+            continue
+        spans.append((single[0], j))
+    spans.sort()
+    for (a, i), (b, j) in zip(spans, spans[1:], strict=False):
+        if b[0] < a[1]:
+            errors.append(FieldError(f"{path}.unavailable[{j}]", f"overlaps unavailable[{i}]"))
+    return errors
+
+
+def _dates_inverted(start: dt.date, end: dt.date) -> bool:
+    """Two local dates with `end` not after `start` (instants are compared as spans)."""
+    both_dates = not isinstance(start, dt.datetime) and not isinstance(end, dt.datetime)
+    return both_dates and end <= start
+
+
+def _holiday_problem(code: str) -> str | None:
+    country, _, subdiv = code.partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        return f"no public-holiday calendar for country {country!r}"
+    if subdiv and subdiv not in supported[country]:
+        return f"{country} has no subdivision {subdiv!r} (known: {', '.join(supported[country][:12])}...)"
+    return None
+
+
+def _pin_checks(
+    pins: list[tuple[int, Pin]], engineer_ids: set[str], horizon: Horizon | None
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for i, pin in pins:
+        path = f"pins[{i}]"
+        if engineer_ids and pin.engineer not in engineer_ids:
+            errors.append(FieldError(f"{path}.engineer", f"unknown engineer {pin.engineer!r}"))
+        if pin.end <= pin.start:
+            errors.append(FieldError(f"{path}.end", "ends before it starts"))
+        elif horizon and (pin.start < horizon.start_at or pin.end > horizon.end_at):
+            errors.append(FieldError(path, "lies outside the horizon"))
+    ordered = sorted((p.engineer, p.start, p.end, i) for i, p in pins if p.end > p.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a[0] == b[0] and b[1] < a[2]:
+            errors.append(FieldError(f"pins[{b[3]}]", f"overlaps pins[{a[3]}] of the same engineer"))
+    return errors

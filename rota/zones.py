@@ -1,0 +1,90 @@
+"""IANA time zones and the one DST policy of the engine (DESIGN.md, "Time").
+
+Local wall-clock times become UTC instants here and nowhere else:
+
+- a local time that does not exist (skipped by a spring-forward) moves to the first instant after
+  the gap, i.e. the transition instant itself;
+- an ambiguous local time (repeated by a fall-back) takes its first occurrence when it starts an
+  interval and its last occurrence when it ends one, so a window never shrinks at a fall-back.
+
+Zones come from `pendulum` (whose `Timezone` is a `zoneinfo.ZoneInfo`), so offsets of +05:30,
++05:45 and 30-minute DST shifts (Australia/Lord_Howe) are handled by the tz database itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from functools import cache
+from typing import Literal
+
+import pendulum
+
+Role = Literal["start", "end"]
+_SECOND = dt.timedelta(seconds=1)
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(pendulum.timezones()) | {"UTC"}
+
+
+def check_zone(name: str) -> str:
+    """Return `name` if it is an IANA zone, else raise ValueError with a suggestion."""
+    if name in _zone_names():
+        return name
+    close = difflib.get_close_matches(name, sorted(_zone_names()), n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"unknown time zone {name!r}{hint}")
+
+
+@cache
+def zone(name: str) -> dt.tzinfo:
+    """The tzinfo of an IANA zone name (validated by the scenario)."""
+    return pendulum.timezone(name)
+
+
+def to_utc(local: dt.datetime, zone_name: str, role: Role = "start") -> dt.datetime:
+    """Map a naive local wall time in `zone_name` to a UTC instant under the DST policy."""
+    tz = zone(zone_name)
+    first = local.replace(tzinfo=tz, fold=0).astimezone(dt.UTC)
+    second = local.replace(tzinfo=tz, fold=1).astimezone(dt.UTC)
+    if first == second:
+        return first
+    if first < second:  # ambiguous: the wall time happens twice
+        return first if role == "start" else second
+    # Skipped: `second` (after-offset) <= transition <= `first` (before-offset).
+    return _transition_between(second, first, tz)
+
+
+def _transition_between(low: dt.datetime, high: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The first UTC instant in [low, high] whose offset is the post-transition offset."""
+    after = high.astimezone(tz).utcoffset()
+    while high - low > _SECOND:
+        mid = low + (high - low) / 2
+        mid = mid.replace(microsecond=0)
+        if mid.astimezone(tz).utcoffset() == after:
+            high = mid
+        else:
+            low = mid
+    return high if low.astimezone(tz).utcoffset() != after else low
+
+
+def local_date_start(day: dt.date, zone_name: str) -> dt.datetime:
+    """UTC instant of local midnight starting `day` (policy: role start)."""
+    return to_utc(dt.datetime.combine(day, dt.time()), zone_name, "start")
+
+
+def local_date_end(day: dt.date, zone_name: str) -> dt.datetime:
+    """UTC instant of local midnight starting `day`, used as an exclusive end (role end)."""
+    return to_utc(dt.datetime.combine(day, dt.time()), zone_name, "end")
+
+
+def to_local(instant: dt.datetime, zone_name: str) -> dt.datetime:
+    """A UTC instant as an aware local datetime in `zone_name`."""
+    return instant.astimezone(zone(zone_name))
+
+
+def format_local(instant: dt.datetime, zone_name: str) -> str:
+    """ISO 8601 local time with its offset, to the minute (`2026-12-08T21:30+07:00`)."""
+    return to_local(instant, zone_name).isoformat(timespec="minutes")
