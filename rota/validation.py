@@ -112,7 +112,10 @@ def parse_scenario(data: Any) -> Scenario:
 
 def pydantic_errors(exc: ValidationError) -> list[FieldError]:
     out = []
-    for err in exc.errors():
+    raw = exc.errors()
+    for err in raw:
+        if err["type"] == "too_short" and _has_inner_error(err["loc"], raw):
+            continue  # pydantic's echo of an item that failed inside this list
         path = format_path(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -123,6 +126,10 @@ def pydantic_errors(exc: ValidationError) -> list[FieldError]:
             message = err["msg"].removeprefix("Value error, ")
         out.append(FieldError(path, message))
     return out
+
+
+def _has_inner_error(loc: tuple[int | str, ...], errors: list[Any]) -> bool:
+    return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
 
 
 def format_path(loc: tuple[int | str, ...]) -> str:

@@ -19,8 +19,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
+if not out.is_terminal:
+    out.width = max(out.width, 160)  # files and pipes get full rows, not an 80-column squeeze
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
