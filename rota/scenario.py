@@ -59,7 +59,7 @@ def _utc_instant(value: object) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"expected an ISO 8601 date-time with Z or an offset, got {value!r}")
+            raise ValueError(f"expected an ISO 8601 date-time with Z or an offset, got {value!r}") from None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{value.isoformat()} has no offset; write it in UTC with a Z")
@@ -77,7 +77,7 @@ def _date_or_instant(value: object) -> dt.date | dt.datetime:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"expected a date YYYY-MM-DD or a UTC date-time, got {value!r}")
+            raise ValueError(f"expected a date YYYY-MM-DD or a UTC date-time, got {value!r}") from None
     return _utc_instant(value)
 
 

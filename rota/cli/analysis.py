@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, get_args
 
@@ -19,14 +19,14 @@ from rota.scenario import Severity
 from rota.validation import load_scenario
 
 
-class GapFormat(str, Enum):
+class GapFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     html = "html"
 
 
-class NowFormat(str, Enum):
+class NowFormat(StrEnum):
     table = "table"
     json = "json"
 

@@ -58,7 +58,7 @@ def parse_instant(value: str | None, option: str) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput([FieldError(option, f"not an ISO 8601 date-time: {value!r}")], "option")
+        raise InvalidInput([FieldError(option, f"not an ISO 8601 date-time: {value!r}")], "option") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)

@@ -177,10 +177,10 @@ def test_gaps_are_sorted_disjoint_maximal_and_add_up(case):
     report = gap_report(parse_scenario(team), rota)
     for region in report.regions:
         gaps = [g for g in report.gaps if g.region == region.region]
-        assert all(a.end <= b.start for a, b in zip(gaps, gaps[1:]))
+        assert all(a.end <= b.start for a, b in zip(gaps, gaps[1:], strict=False))
         assert all(g.start < g.end and g.cause in CAUSES for g in gaps)
         assert sum(g.seconds for g in gaps) == region.required_seconds - region.covered_seconds
-        for a, b in zip(gaps, gaps[1:]):
+        for a, b in zip(gaps, gaps[1:], strict=False):
             if a.end == b.start:  # touching gaps must differ in requirement, cause or structure
                 assert (a.severity, a.required, a.peak, a.cause, a.structural) != (
                     b.severity, b.required, b.peak, b.cause, b.structural)
@@ -211,7 +211,7 @@ def test_adding_a_responder_never_opens_a_gap(case):
     extra = Override(engineer=team["engineers"][0]["id"], start=START,
                      end=START + dt.timedelta(days=HORIZON_DAYS))
     after = gap_report(s, rota.with_overrides((*rota.overrides, extra)))
-    for b, a in zip(before.regions, after.regions):
+    for b, a in zip(before.regions, after.regions, strict=False):
         assert a.covered_seconds >= b.covered_seconds
 
 
