@@ -15,17 +15,19 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rota.coverage import RegionSweep, sweep_region
 from rota.demand import Demand
 from rota.errors import NotFound
+from rota.fallback import FallbackIndex
 from rota.limits import FALLBACK_LIMIT
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
-from rota.scenario import Engineer, Region, Scenario, Severity
+from rota.scenario import Band, Engineer, Region, Scenario, Severity
 from rota.spans import Instant, Span, from_ts, iso_z, subtract, to_ts
-from rota.team import Group, TeamTime, horizon_range, team_time
+from rota.team import TeamTime, horizon_range, team_time
 from rota.zones import format_local
 
 _WEEK = 7 * 86400
@@ -82,6 +84,8 @@ class NowIndex:
         self._sweeps: dict[tuple[str, Severity | None], RegionSweep] = {}
         self._gap_starts: dict[tuple[str, Severity | None], list[Instant]] = {}
         self._serving = {r.id: self.team.serving(r) for r in scenario.regions}
+        self._cards = {e.id: _card(e) for e in scenario.engineers}
+        self._fallbacks: dict[str, FallbackIndex] = {}
         self._demand_starts = {
             rid: [d.start for d in demand] for rid, demand in self.team.demand.items()
         }
@@ -125,41 +129,35 @@ class NowIndex:
             "fallback": self._fallback(region, ts, target, on_call_ids),
         }
 
-    def _person(self, engineer_id: str, ts: Instant, target: int,
-                until: Instant | None) -> dict[str, Any]:
-        engineer = self.scenario.engineer_by_id[engineer_id]
-        band, minutes = self.team.group_of[engineer_id].response_at(ts)
+    def _person(self, engineer_id: str, ts: Instant, target: int, until: Instant | None,
+                band_minutes: tuple[Band, int] | None = None) -> dict[str, Any]:
+        band, minutes = band_minutes or self.team.group_of[engineer_id].response_at(ts)
         on_leave = _inside(self.team.leave.get(engineer_id, ()), ts)
+        card = self._cards[engineer_id]
         return {
-            "engineer": engineer.id,
-            "name": engineer.label,
-            "timezone": engineer.timezone,
-            "local_time": format_local(from_ts(ts), engineer.timezone),
+            **card,
+            "local_time": _local_time(ts, card["timezone"]),
             "band": band,
             "response_minutes": minutes,
             "meets_target": minutes <= target and not on_leave,
             "on_leave": on_leave,
             "on_call_until": iso_z(until) if until is not None else None,
-            "contact": engineer.contact.model_dump(exclude_none=True),
+            "contact": dict(card["contact"]),
         }
 
     def _fallback(self, region: Region, ts: Instant, target: int,
                   on_call: set[str]) -> list[dict[str, Any]]:
-        allow_holidays = self.scenario.rules.work_on_public_holidays
-        ranked: list[tuple[int, str, Group]] = []
-        for group, members in self._serving[region.id]:
-            _, minutes = group.response_at(ts)
-            if minutes > target:
+        """Engineers not on call who would qualify, fastest first (then by id), at most
+        FALLBACK_LIMIT; those on leave or, unless allowed, on a public holiday are left out."""
+        if region.id not in self._fallbacks:
+            self._fallbacks[region.id] = FallbackIndex(
+                self._serving[region.id], self.scenario.rules.work_on_public_holidays,
+                self.lo, self.hi)
+        out: list[dict[str, Any]] = []
+        for minutes, engineer_id, band in self._fallbacks[region.id].ranked(ts, target):
+            if engineer_id in on_call or _inside(self.team.leave.get(engineer_id, ()), ts):
                 continue
-            if not allow_holidays and _inside(group.profile.holidays, ts):
-                continue
-            ranked += [(minutes, e.id, group) for e in members if e.id not in on_call]
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        out = []
-        for _, engineer_id, _ in ranked:
-            if _inside(self.team.leave.get(engineer_id, ()), ts):
-                continue
-            out.append(self._person(engineer_id, ts, target, None))
+            out.append(self._person(engineer_id, ts, target, None, (band, minutes)))
             if len(out) == FALLBACK_LIMIT:
                 break
         return out
@@ -193,6 +191,17 @@ class NowIndex:
             last += 1
         return {"start": iso_z(gaps[first].start), "end": iso_z(gaps[last].end),
                 "cause": gaps[i].cause}
+
+
+@lru_cache(maxsize=1 << 14)
+def _local_time(ts: Instant, zone_name: str) -> str:
+    return format_local(from_ts(ts), zone_name)
+
+
+def _card(engineer: Engineer) -> dict[str, Any]:
+    """The parts of a person in an answer that do not depend on the instant."""
+    return {"engineer": engineer.id, "name": engineer.label, "timezone": engineer.timezone,
+            "contact": engineer.contact.model_dump(exclude_none=True)}
 
 
 def _fastest(person: dict[str, Any]) -> tuple[bool, int, str]:

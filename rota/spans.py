@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 Instant = int
 Span = tuple[Instant, Instant]
@@ -30,8 +31,13 @@ def from_ts(ts: Instant) -> dt.datetime:
 def iso_z(instant: dt.datetime | Instant) -> str:
     """`2026-12-08T01:00:00Z`: the UTC rendering used in every file and answer."""
     if isinstance(instant, int):
-        instant = from_ts(instant)
+        return _iso_z_ts(instant)
     return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso_z_ts(ts: Instant) -> str:
+    return from_ts(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def merge(spans: Iterable[Span]) -> list[Span]:
