@@ -102,3 +102,9 @@ def test_public_holiday_makes_the_day_non_working_and_ineligible():
     burden = report.engineers[0]
     assert burden.public_holiday_seconds == 4 * 3600
     assert burden.seconds_by_band["working"] == 0
+
+
+def test_replacing_someone_who_is_off_call_puts_no_one_on_call():
+    swap = Override(engineer="kim", replaces="ana", start=at("2026-12-07T18:00Z"), end=at("2026-12-07T22:00Z"))
+    report = gap_report(scenario(**TEAM), rota("t", overrides=(swap,)))
+    assert gaps_of(report) == [("2026-12-07T18:00Z", "2026-12-07T22:00Z", "no_responder")]

@@ -124,14 +124,15 @@ def oracle_uncovered_minutes(team: dict[str, Any], rota: Rota) -> dict[str, tupl
 
 
 def _on_call(rota: Rota, engineer: str, t: dt.datetime) -> bool:
-    on = any(s.engineer == engineer and s.start <= t < s.end for s in rota.shifts)
+    on = {s.engineer for s in rota.shifts if s.start <= t < s.end}
     for o in rota.overrides:
         if o.start <= t < o.end:
-            if o.replaces == engineer:
-                on = False
-            if o.engineer == engineer:
-                on = True
-    return on
+            if o.replaces is None:
+                on.add(o.engineer)
+            elif o.replaces in on:
+                on.discard(o.replaces)
+                on.add(o.engineer)
+    return engineer in on
 
 
 def _on_leave(engineer: dict[str, Any], t: dt.datetime) -> bool:
@@ -224,3 +225,21 @@ def test_window_outside_horizon_is_analysed_on_request():
     assert [(from_ts(g.start), from_ts(g.end)) for g in report.gaps] == [
         (lo + dt.timedelta(hours=10), lo + dt.timedelta(hours=12))]
     assert to_ts(lo) == report.start
+
+
+@PROPERTY
+@given(team_and_rota(), st.integers(0, HORIZON_DAYS * 96 - 1), st.integers(1, 96))
+def test_replacing_someone_by_an_identical_twin_changes_no_coverage(case, first, quarters):
+    team, rota = case
+    if not team["engineers"]:
+        return
+    original = team["engineers"][0]
+    twin = {**original, "id": "twin"}
+    team = {**team, "engineers": [*team["engineers"], twin]}
+    s = parse_scenario(team)
+    swap = Override(engineer="twin", replaces=original["id"],
+                    start=START + dt.timedelta(minutes=15 * first),
+                    end=START + dt.timedelta(minutes=15 * (first + quarters)))
+    before = gap_report(s, rota)
+    after = gap_report(s, rota.with_overrides((*rota.overrides, swap)))
+    assert [r.covered_seconds for r in after.regions] == [r.covered_seconds for r in before.regions]

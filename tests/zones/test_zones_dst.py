@@ -6,12 +6,14 @@ import bisect
 import datetime as dt
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from domain import at
 from rota.spans import from_ts, to_ts
 from rota.windows import expand_window
 from rota.zones import check_zone, to_utc
 from rota.zones import zone as zone_of
-from domain import at
 
 # zone, local wall time, expected UTC as start, expected UTC as end
 CASES = [
@@ -105,3 +107,20 @@ def offset(ts: int, tz: dt.tzinfo) -> dt.timedelta | None:
 def test_unknown_zone_names_a_close_match():
     with pytest.raises(ValueError, match="did you mean 'Asia/Shanghai'"):
         check_zone("Asia/Shangai")
+
+
+ROUND_TRIP_ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe",
+                    "Asia/Kolkata", "Asia/Kathmandu", "America/Sao_Paulo", "Pacific/Chatham"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone_name=st.sampled_from(ROUND_TRIP_ZONES),
+       local=st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31)),
+       role=st.sampled_from(["start", "end"]))
+def test_local_to_utc_to_local_round_trips_outside_transitions(zone_name, local, role):
+    local = local.replace(second=0, microsecond=0)
+    tz = zone_of(zone_name)
+    before = local.replace(tzinfo=tz, fold=0).astimezone(dt.UTC)
+    after = local.replace(tzinfo=tz, fold=1).astimezone(dt.UTC)
+    assume(before == after)  # neither skipped nor repeated
+    assert to_utc(local, zone_name, role).astimezone(tz).replace(tzinfo=None) == local
