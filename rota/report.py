@@ -131,7 +131,9 @@ def region_coverage(sweep: RegionSweep, severity: Severity | None = None) -> Reg
     if severity is not None:
         required = required & (sweep.severity == SEVERITIES.index(severity))
     covered = required & (sweep.qualified >= sweep.required)
-    structural = required & (sweep.eligible < sweep.required)
+    # A rota may put people on call on their public holidays, which no rule-abiding rota would:
+    # such time counts as covered, and only uncovered time counts as a structural gap.
+    structural = required & ~covered & (sweep.eligible < sweep.required)
     return RegionCoverage(
         region=sweep.region.id,
         required_seconds=int(durations[required].sum()),

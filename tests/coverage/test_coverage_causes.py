@@ -108,3 +108,19 @@ def test_replacing_someone_who_is_off_call_puts_no_one_on_call():
     swap = Override(engineer="kim", replaces="ana", start=at("2026-12-07T18:00Z"), end=at("2026-12-07T22:00Z"))
     report = gap_report(scenario(**TEAM), rota("t", overrides=(swap,)))
     assert gaps_of(report) == [("2026-12-07T18:00Z", "2026-12-07T22:00Z", "no_responder")]
+
+
+def test_time_covered_by_someone_on_holiday_is_no_structural_gap():
+    """A hand-drawn rota may put Ana on call on Christmas Day: that hour is covered, though no
+    rule-abiding rota could cover it, so it is neither a gap nor structural gap time."""
+    team = dict(
+        horizon={"start": "2026-12-25", "days": 1},
+        regions=[{"id": "eu", "timezone": "Europe/Berlin",
+                  "peak_windows": [{"start": "10:00", "end": "12:00"}],
+                  "peak": {"severity": "P0", "responders": 1}}],
+        engineers=[{"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"], "holiday_country": "DE"}],
+    )
+    report = gap_report(scenario(**team), rota("t", shift("ana", "2026-12-25T09:00Z", "2026-12-25T10:00Z")))
+    assert gaps_of(report) == [("2026-12-25T10:00Z", "2026-12-25T11:00Z", "no_responder")]
+    assert report.regions[0].covered_seconds == 3600
+    assert report.regions[0].structural_gap_seconds == 3600
