@@ -66,6 +66,7 @@ class RegionSweep:
     eligible: Ints
     cause: Ints  # index into CAUSES, meaningful where uncovered
     severity: Ints  # index into SEVERITIES, -1 where nothing is required
+    peak: Bools  # inside a peak window
     gaps: list[Gap]
 
     @property
@@ -129,8 +130,10 @@ def sweep_region(
     cause = np.where(q > 0, 3, np.where(n_on == 0, 0, np.where(n_avail == 0, 1, 2)))
     sev_of_demand = np.array([SEVERITIES.index(d.severity) for d in demand] or [0], dtype=np.int64)
     severity = np.where(d_index >= 0, sev_of_demand[np.maximum(d_index, 0)], -1)
+    peak_of_demand = np.array([d.peak for d in demand] or [False], dtype=bool)
+    peak = (d_index >= 0) & peak_of_demand[np.maximum(d_index, 0)]
     sweep = RegionSweep(
-        region, points, d_index, required, q, s, cause.astype(np.int64), severity, []
+        region, points, d_index, required, q, s, cause.astype(np.int64), severity, peak, []
     )
     sweep.gaps = _gaps(team, sweep, demand)
     return sweep

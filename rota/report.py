@@ -52,6 +52,31 @@ class GapReport:
     gaps: list[Gap]
     regions: list[RegionCoverage]
     engineers: list[Burden]
+    p0_peak: list[RegionCoverage]  # per region, P0 demand inside peak windows only
+
+    @property
+    def p0_peak_coverage(self) -> float:
+        required = sum(r.required_seconds for r in self.p0_peak)
+        return round(sum(r.covered_seconds for r in self.p0_peak) / required, 4) if required else 1.0
+
+    def exposure_totals(self) -> dict[str | None, float]:
+        """Exposure of all gaps, per currency."""
+        totals: dict[str | None, float] = {}
+        for gap in self.gaps:
+            if gap.exposure is not None:
+                totals[gap.exposure.currency] = totals.get(gap.exposure.currency, 0.0) + gap.exposure.amount
+        return {currency: round(amount, 2) for currency, amount in totals.items()}
+
+    def summary_json(self) -> dict[str, Any]:
+        return {
+            "p0_peak_required_minutes": minutes(sum(r.required_seconds for r in self.p0_peak)),
+            "p0_peak_covered_minutes": minutes(sum(r.covered_seconds for r in self.p0_peak)),
+            "p0_peak_coverage": self.p0_peak_coverage,
+            "uncovered_minutes": minutes(sum(g.seconds for g in self.gaps)),
+            "structural_gap_minutes": minutes(sum(g.seconds for g in self.gaps if g.structural)),
+            "exposure": [{"amount": amount, "currency": currency}
+                         for currency, amount in self.exposure_totals().items()],
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +84,7 @@ class GapReport:
             "from": iso_z(self.start),
             "to": iso_z(self.end),
             "rota_version": self.rota_version,
+            "summary": self.summary_json(),
             "gaps": [gap_json(g) for g in self.gaps],
             "regions": [r.to_json() for r in self.regions],
             "engineers": [b.to_json() for b in self.engineers],
@@ -121,15 +147,19 @@ def report_from(
         gaps=gaps,
         regions=[region_coverage(s, severity) for s in sweeps],
         engineers=burdens(team, on_call),
+        p0_peak=[region_coverage(s, "P0", peak_only=True) for s in sweeps],
     )
 
 
-def region_coverage(sweep: RegionSweep, severity: Severity | None = None) -> RegionCoverage:
+def region_coverage(sweep: RegionSweep, severity: Severity | None = None,
+                    peak_only: bool = False) -> RegionCoverage:
     """Required, covered and structurally uncoverable time, for one severity when given."""
     durations = sweep.durations
     required = sweep.required > 0
     if severity is not None:
         required = required & (sweep.severity == SEVERITIES.index(severity))
+    if peak_only:
+        required = required & sweep.peak
     covered = required & (sweep.qualified >= sweep.required)
     # A rota may put people on call on their public holidays, which no rule-abiding rota would:
     # such time counts as covered, and only uncovered time counts as a structural gap.

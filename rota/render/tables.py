@@ -53,11 +53,23 @@ def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) ->
             f"{gap.seconds / 3600:.2f}", str(gap.required), str(gap.qualified),
             gap.cause, "yes: hire" if gap.structural else "no", exposure,
         )
-    parts: list[Any] = [table]
+    parts: list[Any] = [_headline(report), table]
     if limit is not None and len(gaps) > limit:
         parts.append(Text(f"... and {len(gaps) - limit} more (--format json or csv lists all)"))
     parts += [_regions_table(report), _engineers_table(report, scenario), _legend()]
     return RichGroup(*parts)
+
+
+def _headline(report: GapReport) -> Text:
+    summary = report.summary_json()
+    exposure = ", ".join(f"{e['amount']:,.0f} {e['currency'] or ''}".strip() for e in summary["exposure"]) or "-"
+    structural = summary["structural_gap_minutes"] / 60
+    return Text(
+        f"P0 peak demand covered: {report.p0_peak_coverage:.1%}   "
+        f"uncovered: {summary['uncovered_minutes'] / 60:,.1f} h in {len(report.gaps)} gaps   "
+        f"exposure: {exposure}   structural (needs a hire): {structural:,.1f} h",
+        style="bold",
+    )
 
 
 def _regions_table(report: GapReport) -> Table:

@@ -124,3 +124,14 @@ def test_time_covered_by_someone_on_holiday_is_no_structural_gap():
     assert gaps_of(report) == [("2026-12-25T10:00Z", "2026-12-25T11:00Z", "no_responder")]
     assert report.regions[0].covered_seconds == 3600
     assert report.regions[0].structural_gap_seconds == 3600
+
+
+def test_summary_counts_p0_peak_demand_exposure_and_structural_time():
+    team = dict(TEAM, regions=[dict(TEAM["regions"][0], off_peak={"severity": "P2", "responders": 1})])
+    half = rota("t", shift("ana", "2026-12-07T18:00Z", "2026-12-07T20:00Z"))
+    summary = gap_report(scenario(**team), half).to_json()["summary"]
+    assert summary["p0_peak_required_minutes"] == 240
+    assert summary["p0_peak_covered_minutes"] == 120
+    assert summary["p0_peak_coverage"] == 0.5
+    assert summary["uncovered_minutes"] == 24 * 60 - 120  # off-peak needs someone too
+    assert summary["exposure"] == [{"amount": 1000 * 0.5 * 2, "currency": "EUR"}]
