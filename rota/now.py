@@ -86,6 +86,8 @@ class NowIndex:
         self._serving = {r.id: self.team.serving(r) for r in scenario.regions}
         self._cards = {e.id: _card(e) for e in scenario.engineers}
         self._fallbacks: dict[str, FallbackIndex] = {}
+        for r in scenario.regions:  # eagerly, so no query pays for a region's sweep
+            self.sweep(r)
         self._demand_starts = {
             rid: [d.start for d in demand] for rid, demand in self.team.demand.items()
         }
