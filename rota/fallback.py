@@ -18,51 +18,55 @@ from rota.scenario import BANDS, Band, Engineer
 from rota.spans import Instant
 from rota.team import Group
 
-Ranked = tuple[tuple[int, str, Band], ...]  # (response minutes, engineer id, band), fastest first
+Ranked = tuple[tuple[int, Band, tuple[str, ...]], ...]  # (minutes, band, engineer ids) per group
 _HOLIDAY = len(BANDS)  # code offset marking "on a local public holiday"
+_NEVER = 1 << 30  # response minutes of a group that may not be asked (on a holiday)
 
 
 class FallbackIndex:
+    """Per region: change points, the pattern of group bands in each segment, and per pattern and
+    target the groups fast enough, fastest first (ties in scenario order)."""
+
     def __init__(self, serving: list[tuple[Group, list[Engineer]]], allow_holidays: bool,
                  lo: Instant, hi: Instant) -> None:
-        self._groups = [g for g, _ in serving]
-        self._members = [sorted(e.id for e in ms) for _, ms in serving]
-        self._allow_holidays = allow_holidays
+        groups = [g for g, _ in serving]
+        self._members = [tuple(e.id for e in ms) for _, ms in serving]
         edges = [np.asarray([lo], dtype=np.int64)]
-        for group in self._groups:
+        for group in groups:
             edges.append(np.asarray(group.profile.starts, dtype=np.int64))
             edges.append(np.asarray([x for span in group.profile.holidays for x in span], dtype=np.int64))
         points = np.unique(np.concatenate(edges))
         points = points[(points >= lo) & (points < hi)]
-        codes = np.stack([_codes(g, points) for g in self._groups]) if self._groups else np.zeros((0, len(points)))
+        codes = np.stack([_codes(g, points) for g in groups]) if groups else np.zeros((0, len(points)))
         rows = np.ascontiguousarray(codes.T.astype(np.int8))
-        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+        keys = rows.view(np.dtype((np.void, max(rows.shape[1], 1)))).ravel() if groups else np.zeros(len(points))
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        patterns = rows[first]  # pattern x group band codes
+        response = np.asarray([[g.response[b] for b in BANDS] for g in groups], dtype=np.int64)
+        self._bands = patterns % _HOLIDAY
+        minutes = response[np.arange(len(groups)), self._bands] if groups else np.zeros((len(first), 0))
+        if not allow_holidays:
+            minutes = np.where(patterns >= _HOLIDAY, _NEVER, minutes)
+        self._minutes = minutes.astype(np.int64)
         self._points: list[Instant] = points.tolist()
         self._pattern: list[int] = inverse.ravel().tolist()
-        self._pattern_codes = [rows[i] for i in first.tolist()]
         self._ranked: dict[tuple[int, int], Ranked] = {}
 
     def ranked(self, ts: Instant, target_minutes: int) -> Ranked:
-        """Everyone serving the region who would answer within the target at `ts`, leave aside."""
+        """The groups serving the region that would answer within the target at `ts`, fastest
+        first, each with its members (leave and who is on call are the caller's to check)."""
         i = bisect.bisect_right(self._points, ts) - 1
         if i < 0:
             return ()
         key = (self._pattern[i], target_minutes)
         if key not in self._ranked:
-            self._ranked[key] = self._rank(self._pattern_codes[key[0]], target_minutes)
+            row = self._minutes[key[0]]
+            order = np.argsort(row, kind="stable")
+            self._ranked[key] = tuple(
+                (int(row[g]), BANDS[int(self._bands[key[0], g])], self._members[g])
+                for g in order.tolist() if row[g] <= target_minutes
+            )
         return self._ranked[key]
-
-    def _rank(self, codes: np.ndarray, target_minutes: int) -> Ranked:
-        out = []
-        for group, members, code in zip(self._groups, self._members, codes.tolist(), strict=True):
-            if code >= _HOLIDAY and not self._allow_holidays:
-                continue
-            band = BANDS[code % _HOLIDAY]
-            minutes = group.response[band]
-            if minutes <= target_minutes:
-                out += [(minutes, engineer, band) for engineer in members]
-        return tuple(sorted(out))
 
 
 def _codes(group: Group, points: np.ndarray) -> np.ndarray:

@@ -15,3 +15,8 @@ MAX_PINS = 10_000
 MAX_SHIFTS = 500_000
 MAX_OVERRIDES = 10_000
 FALLBACK_LIMIT = 5
+
+# The planner's own limits (rota.planner): past them `plan` raises LimitExceeded rather than run away.
+PLANNER_MAX_HORIZON_DAYS = 92  # one quarter per solve; plan longer horizons in parts
+PLANNER_MAX_ENGINEER_DAYS = 6_000  # engineers x horizon days (the L benchmark is 150 x 28 = 4,200)
+PLANNER_MAX_CANDIDATES = 400_000  # candidate shifts in one model (~60 per engineer-day)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rota.coverage import RegionSweep, sweep_region
@@ -26,9 +25,9 @@ from rota.limits import FALLBACK_LIMIT
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
 from rota.scenario import Band, Engineer, Region, Scenario, Severity
-from rota.spans import Instant, Span, from_ts, iso_z, subtract, to_ts
+from rota.spans import Instant, Span, iso_z, subtract, to_ts
 from rota.team import TeamTime, horizon_range, team_time
-from rota.zones import format_local
+from rota.zones import format_local_ts
 
 _WEEK = 7 * 86400
 _DAY = 86400
@@ -86,8 +85,11 @@ class NowIndex:
         self._serving = {r.id: self.team.serving(r) for r in scenario.regions}
         self._cards = {e.id: _card(e) for e in scenario.engineers}
         self._fallbacks: dict[str, FallbackIndex] = {}
-        for r in scenario.regions:  # eagerly, so no query pays for a region's sweep
+        for r in scenario.regions:  # eagerly, so no query pays for a region's set-up
             self.sweep(r)
+            self._oncall_timeline(r)
+            self._fallbacks[r.id] = FallbackIndex(
+                self._serving[r.id], scenario.rules.work_on_public_holidays, self.lo, self.hi)
         self._demand_starts = {
             rid: [d.start for d in demand] for rid, demand in self.team.demand.items()
         }
@@ -138,7 +140,7 @@ class NowIndex:
         card = self._cards[engineer_id]
         return {
             **card,
-            "local_time": _local_time(ts, card["timezone"]),
+            "local_time": format_local_ts(ts, card["timezone"]),
             "band": band,
             "response_minutes": minutes,
             "meets_target": minutes <= target and not on_leave,
@@ -149,19 +151,17 @@ class NowIndex:
 
     def _fallback(self, region: Region, ts: Instant, target: int,
                   on_call: set[str]) -> list[dict[str, Any]]:
-        """Engineers not on call who would qualify, fastest first (then by id), at most
-        FALLBACK_LIMIT; those on leave or, unless allowed, on a public holiday are left out."""
-        if region.id not in self._fallbacks:
-            self._fallbacks[region.id] = FallbackIndex(
-                self._serving[region.id], self.scenario.rules.work_on_public_holidays,
-                self.lo, self.hi)
+        """Engineers not on call who would qualify, fastest first (ties: engineers sharing a
+        schedule together, in scenario order), at most FALLBACK_LIMIT; those on leave or, unless
+        allowed, on a public holiday are left out."""
         out: list[dict[str, Any]] = []
-        for minutes, engineer_id, band in self._fallbacks[region.id].ranked(ts, target):
-            if engineer_id in on_call or _inside(self.team.leave.get(engineer_id, ()), ts):
-                continue
-            out.append(self._person(engineer_id, ts, target, None, (band, minutes)))
-            if len(out) == FALLBACK_LIMIT:
-                break
+        for minutes, band, members in self._fallbacks[region.id].ranked(ts, target):
+            for engineer_id in members:
+                if engineer_id in on_call or _inside(self.team.leave.get(engineer_id, ()), ts):
+                    continue
+                out.append(self._person(engineer_id, ts, target, None, (band, minutes)))
+                if len(out) == FALLBACK_LIMIT:
+                    return out
         return out
 
     def _oncall_timeline(self, region: Region) -> OnCallTimeline:
@@ -193,11 +193,6 @@ class NowIndex:
             last += 1
         return {"start": iso_z(gaps[first].start), "end": iso_z(gaps[last].end),
                 "cause": gaps[i].cause}
-
-
-@lru_cache(maxsize=1 << 14)
-def _local_time(ts: Instant, zone_name: str) -> str:
-    return format_local(from_ts(ts), zone_name)
 
 
 def _card(engineer: Engineer) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from rota.spans import iso_z
 from rota.validation import pydantic_errors
 
 
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import pendulum
@@ -88,3 +88,33 @@ def to_local(instant: dt.datetime, zone_name: str) -> dt.datetime:
 def format_local(instant: dt.datetime, zone_name: str) -> str:
     """ISO 8601 local time with its offset, to the minute (`2026-12-08T21:30+07:00`)."""
     return to_local(instant, zone_name).isoformat(timespec="minutes")
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_QUARTER = 900
+
+
+def format_local_ts(ts: int, zone_name: str) -> str:
+    """`format_local` of an epoch-seconds instant, fast for many look-ups in one zone.
+
+    The UTC offset is looked up once per zone and UTC quarter hour: every offset in use is a
+    multiple of 15 minutes, so transitions fall on quarter hours; a quarter that contains one
+    anyway is computed exactly.
+    """
+    offset = _quarter_offset(zone_name, ts // _QUARTER)
+    if offset is None:
+        return format_local(dt.datetime.fromtimestamp(ts, dt.UTC), zone_name)
+    local = _EPOCH + dt.timedelta(seconds=ts + offset)
+    sign = "+" if offset >= 0 else "-"
+    hours, minutes = divmod(abs(offset) // 60, 60)
+    return f"{local.isoformat(timespec='minutes')}{sign}{hours:02d}:{minutes:02d}"
+
+
+@lru_cache(maxsize=1 << 18)
+def _quarter_offset(zone_name: str, quarter: int) -> int | None:
+    tz = zone(zone_name)
+    first = dt.datetime.fromtimestamp(quarter * _QUARTER, tz).utcoffset()
+    last = dt.datetime.fromtimestamp(quarter * _QUARTER + _QUARTER - 1, tz).utcoffset()
+    if first != last or first is None or first.total_seconds() % 60:
+        return None
+    return int(first.total_seconds())

@@ -10,12 +10,13 @@ from typing import Annotated, get_args
 
 import typer
 
-from rota.cli.app import app, out, parse_instant, reports_errors
+from rota.cli.app import app, err, out, parse_instant, reports_errors
 from rota.errors import FieldError, InvalidInput
 from rota.now import who_responds
 from rota.report import gap_report
-from rota.rotaio import read_rota
-from rota.scenario import Severity
+from rota.rotafile import Rota
+from rota.rotaio import read_rota_with_warnings
+from rota.scenario import Scenario, Severity
 from rota.validation import load_scenario
 
 
@@ -59,7 +60,7 @@ def gaps(
 ) -> None:
     """The coverage-gap report: every interval a region's target is not met, and why."""
     loaded = load_scenario(scenario)
-    rota_file = read_rota(rota, loaded)
+    rota_file = read_rota_warning(rota, loaded)
     report = gap_report(loaded, rota_file, parse_instant(start, "--from"),
                         parse_instant(end, "--to"), region, _severity(severity))
     if format is GapFormat.json:
@@ -96,7 +97,7 @@ def now(
 ) -> None:
     """Who responds at an instant: responders fastest first, the gap, and fallbacks."""
     loaded = load_scenario(scenario)
-    rota_file = read_rota(rota, loaded)
+    rota_file = read_rota_warning(rota, loaded)
     instant = parse_instant(at, "--at") or dt.datetime.now(dt.UTC)
     answer = who_responds(loaded, rota_file, instant, region, _severity(severity))
     if format is NowFormat.json:
@@ -105,6 +106,14 @@ def now(
         from rota.render.tables import now_table
 
         out.print(now_table(answer))
+
+
+def read_rota_warning(path: Path, scenario: Scenario) -> Rota:
+    """Read a rota; entries of an imported one that match no engineer are warned about on stderr."""
+    rota, warnings = read_rota_with_warnings(path, scenario)
+    for warning in warnings:
+        err.print(f"warning: {path}: {warning}", highlight=False, markup=False)
+    return rota
 
 
 def _severity(value: str | None) -> Severity | None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from domain import at
 from rota.spans import from_ts, to_ts
 from rota.windows import expand_window
-from rota.zones import check_zone, to_utc
+from rota.zones import check_zone, format_local, format_local_ts, to_utc
 from rota.zones import zone as zone_of
 
 # zone, local wall time, expected UTC as start, expected UTC as end
@@ -124,3 +124,10 @@ def test_local_to_utc_to_local_round_trips_outside_transitions(zone_name, local,
     after = local.replace(tzinfo=tz, fold=1).astimezone(dt.UTC)
     assume(before == after)  # neither skipped nor repeated
     assert to_utc(local, zone_name, role).astimezone(tz).replace(tzinfo=None) == local
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone_name=st.sampled_from([*ROUND_TRIP_ZONES, "Asia/Kolkata", "Pacific/Kiritimati", "America/St_Johns"]),
+       ts=st.integers(0, 2**31))
+def test_fast_local_formatting_equals_the_plain_one(zone_name, ts):
+    assert format_local_ts(ts, zone_name) == format_local(from_ts(ts), zone_name)

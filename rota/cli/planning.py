@@ -1,0 +1,204 @@
+"""`rota plan` and `rota baseline weekly|office-hours`: planning commands.
+
+`rota plan` runs the solver in a worker thread so Ctrl-C in the main thread can stop the search and
+still write the best rota found so far. Progress is drawn live only when stdout is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.live import Live
+from rich.table import Table
+
+from rota.cli.app import EXIT_FAILED, app, err, out, parse_instant, reports_errors
+from rota.rotafile import Rota, write_rota_json
+from rota.rotaio import read_rota
+from rota.validation import load_scenario
+
+EXIT_INTERRUPTED = 130
+FEASIBLE = ("OPTIMAL", "FEASIBLE")
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")]
+OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Rota file to write (.json).")]
+
+
+@app.command()
+@reports_errors
+def plan(
+    scenario: ScenarioArg,
+    output: OutputOpt,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search.")] = 60.0,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers.")] = 8,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    previous: Annotated[Path | None, typer.Option(help="Re-plan with minimal change against this rota.")] = None,
+    now: Annotated[str | None, typer.Option(help="Shifts of --previous starting before this never change.")] = None,
+    deterministic: Annotated[bool, typer.Option(help="One worker, fixed seed, repeatable result.")] = False,
+    report: Annotated[Path | None, typer.Option(help="Also write the plan's report as JSON.")] = None,
+) -> None:
+    """Plan a rota: solve, show progress, write the rota and print the plan's report.
+
+    Exit codes: 0 the rota was written; 1 no feasible rota (or another failure); 2 invalid input
+    (scenario, rota, option, or a pin that breaks a hard rule is 1); 130 interrupted by Ctrl-C, the
+    best rota found so far was written.
+    """
+    from rota.planner import PlanOptions, PlanResult
+    from rota.planner import plan as run_plan
+
+    loaded = load_scenario(scenario)
+    prev = read_rota(previous, loaded) if previous is not None else None
+    options = PlanOptions(time_limit_seconds=time_limit, workers=workers, seed=seed, previous=prev,
+                          now=parse_instant(now, "--now"), deterministic=deterministic)
+    stop = threading.Event()
+    box: dict[str, Any] = {}
+    display = _ProgressDisplay(time_limit) if out.is_terminal else None
+
+    def work() -> None:
+        try:
+            box["result"] = run_plan(loaded, options, display.update if display else None, stop)
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="plan", daemon=True)
+    interrupted = _run(worker, stop, display)
+    if "error" in box:
+        raise box["error"]
+    result: PlanResult = box["result"]
+    if result.status not in FEASIBLE:
+        err.print(f"[bold red]no feasible rota[/] (solver status {result.status})")
+        raise typer.Exit(EXIT_FAILED)
+    write_rota_json(result.rota, output)
+    if report is not None:
+        report.write_text(json.dumps(result.report, indent=1) + "\n", encoding="utf-8")
+    _print_report(result.report, output)
+    if interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _run(worker: threading.Thread, stop: threading.Event, display: _ProgressDisplay | None) -> bool:
+    """Run the worker; Ctrl-C asks it to stop and waits for the best rota. True when interrupted."""
+    interrupted = False
+    live = Live(display.table(), console=out, refresh_per_second=4) if display else None
+    if live:
+        live.start()
+        display.live = live  # type: ignore[union-attr]
+    worker.start()
+    try:
+        while worker.is_alive():
+            try:
+                worker.join(0.25)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                err.print("interrupted: keeping the best rota found so far ...")
+    finally:
+        if live:
+            live.stop()
+    return interrupted
+
+
+class _ProgressDisplay:
+    def __init__(self, time_limit: float) -> None:
+        self.time_limit = time_limit
+        self.live: Live | None = None
+        self.last: Any = None
+
+    def update(self, progress: Any) -> None:
+        self.last = progress
+        if self.live is not None:
+            self.live.update(self.table())
+
+    def table(self) -> Table:
+        table = Table(title="planning", show_header=True)
+        for col in ("stage", "elapsed s", "solutions", "best", "bound", "gap"):
+            table.add_column(col)
+        p = self.last
+        if p is None:
+            table.add_row("building model", "", "0", "", "", "")
+            return table
+        gap = "" if p.objective in (None, 0) or p.bound is None else \
+            f"{max(p.objective - p.bound, 0) / abs(p.objective):.2%}"
+        table.add_row(p.stage, f"{p.elapsed_seconds:.1f} / {self.time_limit:g}", str(p.solutions),
+                      f"{p.objective:g}" if p.objective is not None else "",
+                      f"{p.bound:g}" if p.bound is not None else "", gap)
+        return table
+
+
+class BaselineKind(StrEnum):
+    weekly = "weekly"
+    office_hours = "office-hours"
+
+
+@app.command()
+@reports_errors
+def baseline(
+    kind: Annotated[BaselineKind, typer.Argument(help="weekly or office-hours.")],
+    scenario: ScenarioArg,
+    output: OutputOpt,
+) -> None:
+    """Write the rota teams draw by hand today, for comparison with `rota plan`.
+
+    weekly: one engineer per office (engineers sharing a time zone) on call 24/7 for a week, in turn.
+    office-hours: each office covers its own working hours, one engineer a week, in turn.
+    Exit codes: 0 written; 2 invalid input.
+    """
+    from rota.planner.baselines import office_hours_rota, weekly_rota
+
+    loaded = load_scenario(scenario)
+    rota: Rota = weekly_rota(loaded) if kind is BaselineKind.weekly else office_hours_rota(loaded)
+    write_rota_json(rota, output)
+    out.print(f"wrote {output}: {kind.value} baseline, {len(rota.shifts)} shifts", highlight=False)
+
+
+def _print_report(report: dict[str, Any], output: Path) -> None:
+    """The plan's report for people: status, coverage, bound, gaps explained, burden, fairness."""
+    cov = report["coverage"]
+    gap = report["optimality_gap"]
+    out.print(f"wrote {output}: {report['model']['shifts']} shifts, status {report['status']}, "
+              f"{report['seconds']:.1f} s, optimality gap "
+              f"{'n/a' if gap is None else f'{gap:.2%}'}", highlight=False)
+    out.print(f"P0 peak coverage {cov['p0_peak_coverage']:.2%} "
+              f"({cov['p0_peak_uncovered_minutes']} of {cov['p0_peak_required_minutes']} min "
+              f"uncovered, {cov['p0_peak_non_structural_uncovered_minutes']} not structural); "
+              f"uncovered {report['uncovered_minutes']} min vs structural bound "
+              f"{report['structural_minutes']} min", highlight=False)
+    stages = Table(title="objective, in priority order")
+    for col in ("term", "status", "value", "bound", "unit"):
+        stages.add_column(col)
+    for s in report["stages"]:
+        stages.add_row(s["term"], s["status"], f"{s['value']:g}" if s["value"] is not None else "",
+                       f"{s['bound']:g}" if s["bound"] is not None else "", s["unit"])
+    out.print(stages)
+    if report["binding_rules"]:
+        out.print("binding rules (minutes of non-structural gaps they hold open): " + ", ".join(
+            f"{k} {v}" for k, v in sorted(report["binding_rules"].items(), key=lambda kv: -kv[1])),
+            highlight=False)
+    for hire in report["hire_suggestions"]:
+        out.print(f"hire: one engineer in {hire['timezone']} ({hire['utc_offset']}) would answer "
+                  f"{hire['closes_minutes']} structural minutes in "
+                  f"{', '.join(hire['regions'])}", highlight=False)
+    burden = Table(title="burden per engineer (hours)")
+    for col in ("engineer", "on call", "working", "awake", "asleep", "night", "weekend"):
+        burden.add_column(col, justify="right")
+    for b in report["burden"]:
+        bands = b["hours_by_band"]
+        burden.add_row(b["engineer"], f"{b['on_call_hours']:g}", f"{bands['working']:g}",
+                       f"{bands['awake']:g}", f"{bands['asleep']:g}", f"{b['night_hours']:g}",
+                       f"{b['weekend_hours']:g}")
+    out.print(burden)
+    out.print("fairness (spread per 40 h capacity): " + ", ".join(
+        f"{k} {v['spread']:g}" for k, v in report["fairness"].items()), highlight=False)
+    if "changes" in report:
+        ch = report["changes"]
+        out.print(f"changes vs previous: kept {ch['kept']}, removed {len(ch['removed'])}, added "
+                  f"{len(ch['added'])} ({ch['changed_shift_hours']:g} of "
+                  f"{ch['previous_shift_hours']:g} shift-hours changed)", highlight=False)
+        for item in ch["removed"]:
+            out.print(f"  - {item['engineer']} {item['start']} to {item['end']}", highlight=False)
+        for item in ch["added"]:
+            out.print(f"  + {item['engineer']} {item['start']} to {item['end']}", highlight=False)

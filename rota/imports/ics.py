@@ -1,0 +1,222 @@
+"""Rotas from iCalendar, as PagerDuty, Opsgenie, Grafana OnCall or Google Calendar export them.
+
+Rules, in the order they apply:
+
+- Every VEVENT is an on-call span. Times with TZID (an IANA name, or one defined by a VTIMEZONE
+  block in the file) or in UTC are taken as they are. Floating times and all-day dates have no
+  zone of their own: they are read in the calendar's X-WR-TIMEZONE when it names an IANA zone, else
+  in the matched engineer's zone (an all-day event covers local midnight to local midnight), always
+  under the engine's DST policy.
+- Recurrences (RRULE, RDATE, EXDATE and RECURRENCE-ID edits) are expanded with
+  `recurring-ical-events` over the scenario horizon; occurrences with STATUS:CANCELLED are ignored.
+- The engineer is found, first match wins: `X-ROTA-ENGINEER` (written by `rota export-ics`), then
+  ATTENDEE e-mails (every attendee who is an engineer is on call), then the engineers named in
+  SUMMARY, then in DESCRIPTION (see `rota.imports.matching`). An event naming no engineer, or
+  several in its text, is reported as unmatched with its line and UID, never dropped silently.
+- A malformed file (bad structure, an unparseable time or rule, an unknown TZID, DTEND before
+  DTSTART) is refused with `RotaInvalid`, each problem with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+import icalendar
+import recurring_ical_events
+
+from rota.errors import FieldError, LimitExceeded, RotaInvalid
+from rota.imports.icslines import EventLines, scan
+from rota.imports.matching import EngineerMatcher
+from rota.imports.result import Imported, UnmatchedLog
+from rota.imports.shifts import build_rota
+from rota.limits import MAX_SHIFTS
+from rota.scenario import Scenario
+from rota.spans import Span, to_ts
+from rota.team import horizon_range
+from rota.windows import date_span
+from rota.zones import Role, check_zone, to_utc
+
+LINE_PROPERTY = "X-ROTA-LINE"
+ENGINEER_PROPERTY = "X-ROTA-ENGINEER"
+TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+_PAD = dt.timedelta(days=2)  # floating and all-day times may sit up to 14 hours off UTC
+
+
+def parse_ics_rota(text: str, scenario: Scenario) -> Imported:
+    layout = scan(text)
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as exc:
+        raise RotaInvalid([FieldError("line 1", f"not a readable iCalendar file: {exc}")]) from None
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    _check_events(events, layout)
+    calendar_zone = _calendar_zone(calendar)
+    matcher = EngineerMatcher(scenario)
+    spans: dict[str, list[Span]] = defaultdict(list)
+    unmatched = UnmatchedLog()
+    for occurrence in _occurrences(calendar, scenario):
+        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        where = _where(occurrence)
+        summary = str(occurrence.get("SUMMARY", "")).strip()
+        engineers, problem = _engineers(occurrence, matcher)
+        if problem:
+            unmatched.add(where, summary, problem)
+            continue
+        for engineer in engineers:
+            zone_name = calendar_zone or scenario.engineer_by_id[engineer].timezone
+            span = _span(occurrence, zone_name)
+            if span is None:
+                unmatched.add(where, summary, "has no duration (no DTEND or DURATION)")
+                break
+            spans[engineer].append(span)
+    return Imported(build_rota(scenario, spans), unmatched.entries())
+
+
+def _check_events(events: list[icalendar.Component], layout: list[EventLines]) -> None:
+    """Refuse events whose times cannot be read; tag each with its line for later reports."""
+    if len(events) != len(layout):
+        layout = [EventLines(0) for _ in events]
+    errors: list[FieldError] = []
+    for event, lines in zip(events, layout, strict=True):
+        event.add(LINE_PROPERTY, str(lines.begin))
+        if "UID" not in event:
+            event.add("UID", f"line-{lines.begin}")
+        broken = [
+            FieldError(f"line {lines.line_of(name)}", f"{name or 'VEVENT'}: {message}")
+            for name, message in event.errors
+            if name is None or name.upper() in TIME_PROPERTIES
+        ]
+        errors += broken or _time_errors(event, lines)
+    if errors:
+        raise RotaInvalid(errors)
+
+
+def _time_errors(event: icalendar.Component, lines: EventLines) -> list[FieldError]:
+    if "DTSTART" not in event:
+        return [FieldError(f"line {lines.begin}", "VEVENT without DTSTART")]
+    errors = []
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+        prop = event.get(name)
+        if prop is None or not hasattr(prop, "params"):
+            continue
+        tzid = prop.params.get("TZID")
+        value = getattr(prop, "dt", None)
+        if tzid and isinstance(value, dt.datetime) and value.tzinfo is None:
+            errors.append(FieldError(f"line {lines.line_of(name)}",
+                                     f"{name}: unknown TZID {tzid!r} (no VTIMEZONE defines it)"))
+    start, end = event.get("DTSTART"), event.get("DTEND")
+    if end is not None and not errors and not _before(start.dt, end.dt):
+        errors.append(FieldError(f"line {lines.line_of('DTEND')}", "DTEND is not after DTSTART"))
+    return errors
+
+
+def _before(start: dt.date, end: dt.date) -> bool:
+    if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+        return False
+    if (
+        isinstance(start, dt.datetime)
+        and isinstance(end, dt.datetime)
+        and (start.tzinfo is None) != (end.tzinfo is None)
+    ):
+        return False
+    return start < end  # type: ignore[operator]
+
+
+def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
+    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    try:
+        return check_zone(name) if name else None
+    except ValueError:
+        return None
+
+
+def _occurrences(calendar: icalendar.Calendar, scenario: Scenario) -> Iterator[icalendar.Component]:
+    """Occurrences overlapping the horizon (padded for zoneless times), in start order."""
+    lo, hi = horizon_range(scenario)
+    start = dt.datetime.fromtimestamp(lo, dt.UTC) - _PAD
+    stop = dt.datetime.fromtimestamp(hi, dt.UTC) + _PAD
+    query = recurring_ical_events.of(calendar)
+    count = 0
+    try:
+        for occurrence in query.after(start):
+            if _loose_utc(occurrence["DTSTART"].dt) >= stop:
+                return
+            count += 1
+            if count > MAX_SHIFTS:
+                raise LimitExceeded(f"the calendar has more than {MAX_SHIFTS} occurrences in "
+                                    f"the horizon")
+            yield occurrence
+    except (ValueError, recurring_ical_events.InvalidCalendar) as exc:
+        raise RotaInvalid([FieldError("recurrences", f"cannot expand: {exc}")]) from None
+
+
+def _loose_utc(value: dt.date) -> dt.datetime:
+    """A start as UTC, zoneless times read as UTC: within a day of the truth, for cut-offs."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _where(occurrence: icalendar.Component) -> str:
+    line = str(occurrence.get(LINE_PROPERTY, "0"))
+    uid = str(occurrence.get("UID", ""))
+    if uid == f"line-{line}":
+        return f"line {line}"
+    return f"line {line}, UID {uid}"
+
+
+def _engineers(event: icalendar.Component, matcher: EngineerMatcher) -> tuple[tuple[str, ...], str]:
+    """The engineers an event puts on call, or a reason it names none (or too many)."""
+    own = event.get(ENGINEER_PROPERTY)
+    if own is not None and matcher.exact(str(own)):
+        return matcher.exact(str(own))[:1], ""
+    attendees = event.get("ATTENDEE", [])
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    found: dict[str, None] = {}
+    for attendee in attendees:
+        for engineer in matcher.exact(str(attendee)):
+            found.setdefault(engineer)
+    if found:
+        return tuple(found), ""
+    for name in ("SUMMARY", "DESCRIPTION"):
+        named = matcher.named_in(str(event.get(name, "")))
+        if len(named) == 1:
+            return named, ""
+        if named:
+            return (), f"names several engineers in its {name} ({', '.join(named)})"
+    return (), "matches no engineer"
+
+
+def _span(event: icalendar.Component, zone_name: str) -> Span | None:
+    start, end = _time(event, "DTSTART"), _time(event, "DTEND")
+    if start is None:
+        return None
+    if end is None:
+        if isinstance(start, dt.datetime):
+            return None
+        end = start + dt.timedelta(days=1)
+    if not isinstance(start, dt.datetime):
+        end_day = end.date() if isinstance(end, dt.datetime) else end
+        return date_span(start, end_day, zone_name) if end_day > start else None
+    if not isinstance(end, dt.datetime):
+        end = dt.datetime.combine(end, dt.time())
+    s, e = _instant(start, zone_name, "start"), _instant(end, zone_name, "end")
+    return (s, e) if s < e else None
+
+
+def _time(event: icalendar.Component, name: str) -> dt.date | None:
+    """A date or date-time property (DATE values are `date`, DATE-TIME values `datetime`)."""
+    value = getattr(event.get(name), "dt", None)
+    return value if isinstance(value, dt.date) else None
+
+
+def _instant(value: dt.datetime, zone_name: str, role: Role) -> int:
+    if value.tzinfo is None:
+        return to_ts(to_utc(value, zone_name, role))
+    return to_ts(value)

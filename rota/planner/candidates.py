@@ -1,0 +1,139 @@
+"""Candidate shifts: every shift the planner may choose, pre-filtered by the rules that need no model.
+
+A candidate belongs to one engineer and one local date (the date its start falls on in the
+engineer's zone). Starts lie on the rules' `shift_start_step_minutes` in local wall time (through
+`rota.zones.to_utc`, so DST follows the one policy; a start a spring-forward skips is not offered),
+on a stride of whole steps that keeps the count at "tens per day". Lengths run from
+`shift_hours.min` to `.max` in `LENGTH_STRIDE_MINUTES` (plus the max itself), on the 15-minute grid.
+A candidate lies inside the horizon and overlaps neither the engineer's leave nor (unless
+`work_on_public_holidays`) a local public holiday: those rules hold by construction.
+
+Pins, frozen past shifts and kept previous shifts join as extra candidates with flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rota.scenario import Engineer, Scenario
+from rota.spans import Instant, Span, from_ts, merge, to_ts
+from rota.spanset import SpanSet
+from rota.team import TeamTime
+from rota.zones import to_utc, zone
+
+LENGTH_STRIDE_MINUTES = 120
+DAY = dt.timedelta(days=1)
+
+
+@dataclass
+class Candidate:
+    """One possible shift `[start, end)` of engineer `eng` (index), started on local date `day`."""
+
+    eng: int
+    day: dt.date
+    start: Instant
+    end: Instant
+    asleep_min: int = 0
+    off_hours_min: int = 0
+    weekend_min: int = 0
+    forced: str | None = None  # "pin" or "frozen": the plan must contain it
+    previous: bool = False  # equal to a shift of the previous rota
+    var: object = field(default=None, repr=False)
+
+    @property
+    def minutes(self) -> int:
+        return (self.end - self.start) // 60
+
+
+@dataclass(frozen=True)
+class CandidatePolicy:
+    """How densely to offer starts: every `stride_steps` steps of the rules' start step."""
+
+    stride_steps: int = 1
+
+
+def blocked_spans(scenario: Scenario, team: TeamTime, engineer: Engineer) -> list[Span]:
+    """Leave, plus public holidays unless the rules allow holiday work: no shift may overlap these."""
+    spans = list(team.leave.get(engineer.id, []))
+    if not scenario.rules.work_on_public_holidays:
+        spans += list(team.group_of[engineer.id].profile.holidays)
+    return merge(spans)
+
+
+def local_days(engineer: Engineer, lo: Instant, hi: Instant) -> list[dt.date]:
+    """Local dates of the engineer on which a shift inside [lo, hi) may start."""
+    tz = zone(engineer.timezone)
+    first = from_ts(lo).astimezone(tz).date()
+    last = from_ts(hi - 1).astimezone(tz).date()
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def shift_lengths(scenario: Scenario) -> list[int]:
+    """Offered lengths in minutes: min, min + stride, ..., and max."""
+    lo = round(scenario.rules.shift_hours.min * 60)
+    hi = round(scenario.rules.shift_hours.max * 60)
+    lengths = set(range(lo, hi + 1, LENGTH_STRIDE_MINUTES)) | {hi}
+    return sorted(lengths)
+
+
+def local_starts(engineer: Engineer, day: dt.date, step_minutes: int) -> list[Instant]:
+    """UTC instants of the local starts on `day` every `step_minutes`, skipping nonexistent ones."""
+    midnight = dt.datetime.combine(day, dt.time())
+    tz = zone(engineer.timezone)
+    out = []
+    for minute in range(0, 24 * 60, step_minutes):
+        local = midnight + dt.timedelta(minutes=minute)
+        utc = to_utc(local, engineer.timezone, "start")
+        if utc.astimezone(tz).replace(tzinfo=None) == local:
+            out.append(to_ts(utc))
+    return out
+
+
+def engineer_candidates(
+    scenario: Scenario, team: TeamTime, eng: int, policy: CandidatePolicy
+) -> list[Candidate]:
+    engineer = scenario.engineers[eng]
+    step = scenario.rules.shift_start_step_minutes * policy.stride_steps
+    lengths = [m * 60 for m in shift_lengths(scenario)]
+    blocked = SpanSet(blocked_spans(scenario, team, engineer))
+    out = []
+    for day in local_days(engineer, team.lo, team.hi):
+        for start in local_starts(engineer, day, step):
+            for length in lengths:
+                end = start + length
+                if start < team.lo or end > team.hi:
+                    continue
+                out.append(Candidate(eng, day, start, end))
+    if len(blocked) and out:
+        starts = np.array([c.start for c in out], dtype=np.int64)
+        ends = np.array([c.end for c in out], dtype=np.int64)
+        hit = blocked.measure_before(ends) - blocked.measure_before(starts)
+        out = [c for c, h in zip(out, hit.tolist(), strict=True) if h == 0]
+    return out
+
+
+def annotate_costs(team: TeamTime, engineer: Engineer, cands: list[Candidate]) -> None:
+    """Fill the per-candidate minutes the objective charges: asleep, outside work, weekend."""
+    if not cands:
+        return
+    group = team.group_of[engineer.id]
+    starts = np.array([c.start for c in cands], dtype=np.int64)
+    ends = np.array([c.end for c in cands], dtype=np.int64)
+
+    def inside(spans: SpanSet) -> list[int]:
+        return ((spans.measure_before(ends) - spans.measure_before(starts)) // 60).tolist()
+
+    asleep = inside(group.band_set("asleep"))
+    working = inside(group.band_set("working"))
+    weekend = inside(team.zone_set(engineer.timezone, "weekend"))
+    for c, a, w, we in zip(cands, asleep, working, weekend, strict=True):
+        c.asleep_min = a
+        c.off_hours_min = c.minutes - w
+        c.weekend_min = we
+
+
+def local_day_of(engineer: Engineer, start: Instant) -> dt.date:
+    return from_ts(start).astimezone(zone(engineer.timezone)).date()

@@ -1,0 +1,203 @@
+"""Why demand stays uncovered: the structural bound, the binding rules, and whom to hire.
+
+- The structural bound needs no solver: per region and slot, required minus the engineers who could
+  possibly qualify (serving the region, not on leave, not on a local public holiday unless the
+  rules allow it, answering within the target in their band then). No rota can do better.
+- A gap above that bound is caused by rules: for each engineer who would qualify there but is not
+  on call, every candidate shift covering the gap is checked against the chosen rota; the hard rules
+  that forbid adding it (one shift per day, rest, weekly hours, consecutive days) are its binding
+  rules. A candidate no rule forbids means the trade-off went elsewhere (or the search stopped).
+- A structural gap needs a hire: representative time zones are scored by the structural minutes
+  their default working and awake hours would answer, capped per week at one person's weekly hours.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+
+from rota.availability import band_profile
+from rota.coverage import Gap
+from rota.planner.build import PlanModel
+from rota.planner.candidates import Candidate
+from rota.planner.rules import WEEK_SECONDS, minutes_inside
+from rota.scenario import BANDS, DEFAULT_SLEEP, DEFAULT_WORKING_HOURS, Region
+from rota.spans import Span, intersect, merge
+from rota.spanset import SpanSet
+from rota.team import TeamTime
+from rota.zones import zone
+
+HIRE_ZONES = (
+    "America/Los_Angeles", "America/Chicago", "America/New_York", "America/Sao_Paulo",
+    "Europe/London", "Europe/Berlin", "Europe/Athens", "Asia/Dubai", "Asia/Kolkata",
+    "Asia/Bangkok", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
+)
+
+
+def structural_spans(team: TeamTime, region: Region) -> tuple[list[Span], int]:
+    """Spans where fewer could qualify than required, and the responder-minutes missing there."""
+    demand = [d for d in team.demand[region.id] if d.responders > 0]
+    if not demand:
+        return [], 0
+    serving = team.serving(region)
+    edges = [team.lo, team.hi, *(t for d in demand for t in (d.start, d.end))]
+    for group, members in serving:
+        edges += group.edges().tolist()
+        edges += [t for e in members for s in team.leave.get(e.id, []) for t in s]
+    points = np.unique(np.asarray(edges, dtype=np.int64))
+    points = points[(points >= team.lo) & (points <= team.hi)]
+    at = points[:-1]
+    lengths = np.diff(points)
+    spans: list[Span] = []
+    missing = 0
+    allow_holidays = team.scenario.rules.work_on_public_holidays
+    for d in demand:
+        inside = (at >= d.start) & (at < d.end)
+        if not inside.any():
+            continue
+        count = np.zeros(len(at), dtype=np.int64)
+        for group, members in serving:
+            fast = group.fast(d.target_minutes).contains(at)
+            if not allow_holidays:
+                fast &= ~group.holiday_set().contains(at)
+            for e in members:
+                away = SpanSet(team.leave.get(e.id, [])).contains(at)
+                count += (fast & ~away).astype(np.int64)
+        short = np.where(inside, np.maximum(d.responders - count, 0), 0)
+        missing += int((short * lengths).sum()) // 60
+        spans += [(int(at[i]), int(points[i + 1])) for i in np.nonzero(short > 0)[0]]
+    return merge(spans), missing
+
+
+def structural_bound(team: TeamTime) -> dict[str, dict[str, int]]:
+    out = {}
+    for region in team.scenario.regions:
+        spans, missing = structural_spans(team, region)
+        out[region.id] = {"minutes": sum(e - s for s, e in spans) // 60,
+                          "responder_minutes": missing}
+    return out
+
+
+def hire_suggestions(team: TeamTime, top: int = 3) -> list[dict[str, Any]]:
+    """Time zones whose one hire would answer the most structurally uncovered minutes."""
+    gaps = {r.id: structural_spans(team, r)[0] for r in team.scenario.regions}
+    if not any(gaps.values()):
+        return []
+    cap = round(team.scenario.rules.max_hours_per_week * 60)
+    scored: list[dict[str, Any]] = []
+    for name in HIRE_ZONES:
+        profile = band_profile(name, DEFAULT_WORKING_HOURS, DEFAULT_SLEEP, None, team.lo, team.hi)
+        response = team.scenario.response_minutes
+        answered: list[Span] = []
+        by_region = {}
+        for region in team.scenario.regions:
+            target = team.scenario.severities.target(region.peak.severity)
+            fast = merge(s for b in BANDS if getattr(response, b) <= target
+                         for s in profile.spans_by_band[b])
+            part = intersect(fast, gaps[region.id])
+            if part:
+                by_region[region.id] = sum(e - s for s, e in part) // 60
+                answered += part
+        closes = _weekly_capped(merge(answered), team, cap)
+        if closes:
+            scored.append({"timezone": name, "utc_offset": team_offset(name, team.lo),
+                           "closes_minutes": closes, "regions": by_region})
+    scored.sort(key=lambda s: -int(s["closes_minutes"]))
+    return scored[:top]
+
+
+def _weekly_capped(spans: list[Span], team: TeamTime, cap: int) -> int:
+    """Minutes of `spans` one person could be on call for, at most `cap` minutes per week."""
+    total = 0
+    for block in range(team.lo, team.hi, WEEK_SECONDS):
+        part = intersect(spans, [(block, min(block + WEEK_SECONDS, team.hi))])
+        total += min(sum(e - s for s, e in part) // 60, cap)
+    return total
+
+
+def team_offset(name: str, ts: int) -> str:
+    import datetime as dt
+
+    offset = dt.datetime.fromtimestamp(ts, zone(name)).utcoffset()
+    assert offset is not None
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+class ChosenIndex:
+    """The candidates and the chosen shifts of each engineer, for quick look-ups by instant."""
+
+    def __init__(self, pm: PlanModel, chosen: list[int]) -> None:
+        self.pm = pm
+        self.cands: dict[int, list[Candidate]] = defaultdict(list)
+        for c in sorted(pm.cands, key=lambda c: c.start):
+            self.cands[c.eng].append(c)
+        self.starts = {eng: [c.start for c in cs] for eng, cs in self.cands.items()}
+        self.longest = max((c.end - c.start for c in pm.cands), default=0)
+        self.mine: dict[int, list[Candidate]] = defaultdict(list)
+        for i in chosen:
+            self.mine[pm.cands[i].eng].append(pm.cands[i])
+
+    def covering(self, eng: int, ts: int) -> list[Candidate]:
+        starts = self.starts.get(eng, [])
+        first = bisect.bisect_right(starts, ts - self.longest)
+        last = bisect.bisect_right(starts, ts)
+        return [c for c in self.cands[eng][first:last] if c.start <= ts < c.end]
+
+    def on_call(self, eng: int, ts: int) -> bool:
+        return any(c.start <= ts < c.end for c in self.mine.get(eng, []))
+
+
+def binding_rules(index: ChosenIndex, gap: Gap) -> dict[str, int]:
+    """Rule name -> engineers kept off this gap by it (`trade_off` when no rule forbids)."""
+    pm = index.pm
+    team, scenario = pm.team, pm.scenario
+    region = scenario.region_by_id[gap.region]
+    target = scenario.severities.target(gap.severity)
+    probe = gap.start
+    reasons: Counter[str] = Counter()
+    for eng, engineer in enumerate(scenario.engineers):
+        if region.id not in engineer.regions or index.on_call(eng, probe):
+            continue
+        group = team.group_of[engineer.id]
+        if not group.fast(target).contains(np.array([probe], dtype=np.int64))[0]:
+            continue
+        if any(s <= probe < e for s, e in team.leave.get(engineer.id, [])):
+            continue
+        covering = index.covering(eng, probe)
+        if not covering:
+            reasons["no_candidate_fits (leave, holiday, horizon edge or start step)"] += 1
+            continue
+        blocked: list[set[str]] = [_blocking(pm, c, index.mine.get(eng, [])) for c in covering]
+        fewest = min(blocked, key=len)
+        reasons.update(fewest or {"trade_off"})
+    return dict(reasons)
+
+
+def _blocking(pm: PlanModel, c: Candidate, mine: list[Candidate]) -> set[str]:
+    rules = pm.scenario.rules
+    rest = round(rules.min_rest_hours * 3600)
+    found = set()
+    for other in mine:
+        if other.day == c.day:
+            found.add("one_shift_per_day")
+        elif other.start < c.end + rest and c.start < other.end + rest:
+            found.add("min_rest_hours")
+    cap = round(pm.scenario.weekly_hours_cap(pm.scenario.engineers[c.eng]) * 60)
+    for block in range(pm.team.lo, pm.team.hi, WEEK_SECONDS):
+        add = minutes_inside(c, block, block + WEEK_SECONDS)
+        used = sum(minutes_inside(o, block, block + WEEK_SECONDS) for o in mine)
+        if add and used + add > cap:
+            found.add("max_hours_per_week")
+    days = {o.day for o in mine} | {c.day}
+    run, best = 0, 0
+    for day in sorted(days):
+        run = run + 1 if (day.toordinal() - 1) in {d.toordinal() for d in days} else 1
+        best = max(best, run)
+    if best > rules.max_consecutive_days:
+        found.add("max_consecutive_days")
+    return found

@@ -1,0 +1,73 @@
+"""The named objective terms, minimised in strict lexicographic order by staged solves.
+
+1. `uncovered`: shortfall x minutes x severity weight x exposure weight, over every coverage row;
+2. `asleep`: on-call minutes in the engineers' `asleep` band;
+3. `off_hours`: on-call minutes outside working hours (awake or asleep);
+4. `fairness`: the largest off-hours burden plus the largest weekend burden of any engineer, each
+   relative to the engineer's weekly capacity (minutes per 100 h of `max_hours_per_week`), so no one
+   carries the nights or weekends alone;
+5. `changes`: with a previous rota, shifts dropped from it plus shifts added to it.
+
+Each stage keeps every earlier term at the value it reached (`search.py`), so a later term can never
+buy itself with an earlier one: the order is guaranteed, not a matter of weights.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from rota.planner.build import PlanModel, Term
+
+CAPACITY_UNIT_HOURS = 100
+
+
+def uncovered(pm: PlanModel) -> Term:
+    expr = sum(weight * short for *_, short, weight in pm.rows)
+    upper = sum(weight * required for _, _, _, required, _, weight in pm.rows)
+    return Term("uncovered", expr, upper, "weighted shortfall minutes")
+
+
+def asleep(pm: PlanModel) -> Term:
+    expr = sum(c.asleep_min * x for c, x in zip(pm.cands, pm.x, strict=True) if c.asleep_min)
+    return Term("asleep", expr, sum(c.asleep_min for c in pm.cands), "on-call minutes asleep")
+
+
+def off_hours(pm: PlanModel) -> Term:
+    expr = sum(c.off_hours_min * x for c, x in zip(pm.cands, pm.x, strict=True) if c.off_hours_min)
+    return Term("off_hours", expr, sum(c.off_hours_min for c in pm.cands),
+                "on-call minutes outside working hours")
+
+
+def fairness(pm: PlanModel) -> Term:
+    parts: list[cp_model.IntVar] = []
+    upper = 0
+    for kind in ("off_hours_min", "weekend_min"):
+        peak, bound = _max_relative(pm, kind)
+        parts.append(peak)
+        upper += bound
+    return Term("fairness", sum(parts), upper,
+                f"largest off-hours + weekend minutes per {CAPACITY_UNIT_HOURS} h weekly capacity")
+
+
+def _max_relative(pm: PlanModel, kind: str) -> tuple[cp_model.IntVar, int]:
+    loads = {}
+    for eng, indexes in pm.by_engineer().items():
+        cap = pm.scenario.weekly_hours_cap(pm.scenario.engineers[eng])
+        coeffs = [(round(getattr(pm.cands[i], kind) * CAPACITY_UNIT_HOURS / cap), i) for i in indexes]
+        coeffs = [(k, i) for k, i in coeffs if k]
+        if coeffs:
+            loads[eng] = (coeffs, sum(k for k, _ in coeffs))
+    bound = max((total for _, total in loads.values()), default=0)
+    peak = pm.model.new_int_var(0, bound, f"fairness_max_{kind}")
+    for coeffs, _ in loads.values():
+        pm.model.add(sum(k * pm.x[i] for k, i in coeffs) <= peak)
+    return peak, bound
+
+
+def changes(pm: PlanModel) -> Term:
+    kept = [(c, x) for c, x in zip(pm.cands, pm.x, strict=True) if not c.forced]
+    expr = sum((1 - x) if c.previous else x for c, x in kept)
+    return Term("changes", expr, len(kept), "shifts dropped or added against the previous rota")
+
+
+STAGES = [uncovered, asleep, off_hours, fairness]

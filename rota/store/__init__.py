@@ -1,0 +1,44 @@
+"""The store: teams, rota versions, overrides, plans and tokens in SQLAlchemy 2.
+
+SQLite (WAL) by default, PostgreSQL (`postgresql+psycopg://`) in production. The repositories take
+and return domain models; rows never leave this package. `Store.open(url)` migrates the schema.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from rota.store.engine import make_engine, migrate
+from rota.store.plans import PlanRecord, PlanRepository
+from rota.store.repository import StaleWrite, TeamRepository, TeamState, VersionInfo
+from rota.store.tokens import SCOPES, Scope, Token, TokenRepository
+
+__all__ = ["SCOPES", "PlanRecord", "Scope", "StaleWrite", "Store", "TeamState", "Token",
+           "VersionInfo"]
+
+
+class Store:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.teams = TeamRepository(engine)
+        self.plans = PlanRepository(engine)
+        self.tokens = TokenRepository(engine)
+
+    @classmethod
+    def open(cls, url: str, migrate_schema: bool = True) -> Store:
+        engine = make_engine(url)
+        if migrate_schema:
+            migrate(engine)
+        return cls(engine)
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self.engine.connect() as db:
+                db.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()

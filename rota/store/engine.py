@@ -1,0 +1,58 @@
+"""Opening the database: engine settings per backend and the schema migrations.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout, set on
+every new connection, so readers never block the one writer. PostgreSQL is reached through
+`postgresql+psycopg://`. `migrate` brings the schema to the newest Alembic revision; it is safe to
+run on every start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str) -> sa.Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Upgrade the schema to the newest revision (a no-op when it is current)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as aware UTC: SQLite hands back naive values that were written in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    """The store's clock: when a row was written (the store is an edge; the core never reads it)."""
+    return dt.datetime.now(dt.UTC)

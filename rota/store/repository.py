@@ -1,0 +1,230 @@
+"""Teams, rota versions and overrides, spoken in domain models (`Scenario`, `Rota`, `Override`).
+
+Rules the store keeps:
+- Saving a scenario, publishing a version and adding or removing an override are each one
+  transaction; each bumps the team's `state_revision` (what "now" depends on).
+- Versions are immutable and numbered 1, 2, ... per team; publishing is conditional on the version
+  the writer last saw when it says so (`expected_version`), checked inside the transaction with a
+  guarded UPDATE, so two writers (also two processes) cannot both win: the loser gets `StaleWrite`.
+- Overrides belong to the team, not to one version: a sick-cover edit stays true when a new plan
+  is published. A version may carry overrides of its own (from an uploaded rota file); those come
+  first, then the team's in the order they were added. Only the team's can be deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from rota.errors import Conflict, NotFound
+from rota.rotafile import Override, Rota, parse_rota
+from rota.scenario import Scenario
+from rota.store.engine import utc, utc_now
+from rota.store.schema import overrides, rota_versions, teams
+from rota.validation import parse_scenario
+
+
+class StaleWrite(Conflict):
+    """A conditional write (`If-Match`) based on a revision that is no longer current."""
+
+    title = "Precondition failed"
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    published_at: dt.datetime
+    published_by: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class TeamState:
+    """One consistent read of what "now" needs: the scenario and the current rota with overrides."""
+
+    state_revision: int
+    scenario: Scenario
+    rota: Rota | None
+
+
+class TeamRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    # scenarios ---------------------------------------------------------------------------------
+
+    def put_scenario(self, scenario: Scenario, expected_revision: int | None = None,
+                     by: str | None = None) -> int:
+        """Create or replace the team's scenario; returns its new revision (the ETag)."""
+        data = scenario.model_dump(mode="json", exclude_none=True)
+        now = utc_now()
+        with self.engine.begin() as db:
+            row = db.execute(sa.select(teams.c.revision).where(teams.c.id == scenario.team)
+                             .with_for_update()).first()
+            if row is None:
+                if expected_revision is not None:
+                    raise StaleWrite(f"team {scenario.team!r} does not exist (If-Match given)")
+                db.execute(teams.insert().values(
+                    id=scenario.team, scenario=data, revision=1, state_revision=1,
+                    current_version=None, updated_at=now, updated_by=by))
+                return 1
+            if expected_revision is not None and row.revision != expected_revision:
+                raise StaleWrite(f"team {scenario.team!r} is at revision {row.revision}, "
+                                 f"not {expected_revision}")
+            done = db.execute(teams.update()
+                              .where(teams.c.id == scenario.team,
+                                     teams.c.revision == row.revision)
+                              .values(scenario=data, revision=teams.c.revision + 1,
+                                      state_revision=teams.c.state_revision + 1,
+                                      updated_at=now, updated_by=by))
+            if done.rowcount != 1:
+                raise StaleWrite(f"team {scenario.team!r} changed while saving")
+            return int(row.revision) + 1
+
+    def scenario(self, team: str) -> tuple[Scenario, int]:
+        """The team's scenario and its revision."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(teams.c.scenario, teams.c.revision)
+                             .where(teams.c.id == team)).first()
+        if row is None:
+            raise NotFound(f"no team {team!r}")
+        return parse_scenario(row.scenario), int(row.revision)
+
+    def team_ids(self) -> list[str]:
+        with self.engine.connect() as db:
+            return [r.id for r in db.execute(sa.select(teams.c.id).order_by(teams.c.id))]
+
+    def state_revision(self, team: str) -> int:
+        """The cheap check behind the "now" cache: one primary-key read of one integer."""
+        with self.engine.connect() as db:
+            value = db.execute(sa.select(teams.c.state_revision)
+                               .where(teams.c.id == team)).scalar()
+        if value is None:
+            raise NotFound(f"no team {team!r}")
+        return int(value)
+
+    def state(self, team: str) -> TeamState:
+        with self.engine.connect() as db, db.begin():
+            row = db.execute(sa.select(teams).where(teams.c.id == team)).first()
+            if row is None:
+                raise NotFound(f"no team {team!r}")
+            scenario = parse_scenario(row.scenario)
+            rota = None
+            if row.current_version is not None:
+                rota = self._rota(db, team, int(row.current_version))
+        return TeamState(int(row.state_revision), scenario, rota)
+
+    # rota versions -----------------------------------------------------------------------------
+
+    def publish(self, rota: Rota, source: str, by: str | None = None,
+                expected_version: int | None = None) -> int:
+        """Store `rota` as the team's next version and make it current; returns its number.
+
+        `expected_version` (0 for "no version yet") makes the publish conditional.
+        """
+        body = rota.model_dump(mode="json", exclude_none=True, exclude={"version"})
+        with self.engine.begin() as db:
+            row = db.execute(sa.select(teams.c.current_version).where(teams.c.id == rota.team)
+                             .with_for_update()).first()
+            if row is None:
+                raise NotFound(f"no team {rota.team!r}")
+            current = int(row.current_version or 0)
+            if expected_version is not None and expected_version != current:
+                raise StaleWrite(f"team {rota.team!r} is at rota version {current}, "
+                                 f"not {expected_version}")
+            version = current + 1
+            guard = (teams.c.current_version.is_(None) if current == 0
+                     else teams.c.current_version == current)
+            done = db.execute(teams.update().where(teams.c.id == rota.team, guard)
+                              .values(current_version=version,
+                                      state_revision=teams.c.state_revision + 1))
+            if done.rowcount != 1:
+                raise StaleWrite(f"team {rota.team!r} published another version meanwhile")
+            db.execute(rota_versions.insert().values(
+                team=rota.team, version=version, rota=body, published_at=utc_now(),
+                published_by=by, source=source))
+        return version
+
+    def rota(self, team: str, version: int | None = None) -> Rota:
+        """A version (default: the current one) with its own and the team's overrides."""
+        with self.engine.connect() as db, db.begin():
+            if version is None:
+                current = db.execute(sa.select(teams.c.current_version)
+                                     .where(teams.c.id == team)).first()
+                if current is None:
+                    raise NotFound(f"no team {team!r}")
+                if current.current_version is None:
+                    raise NotFound(f"team {team!r} has no rota yet")
+                version = int(current.current_version)
+            return self._rota(db, team, version)
+
+    def current_version(self, team: str) -> int:
+        """The current version number, 0 when none is published."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(teams.c.current_version)
+                             .where(teams.c.id == team)).first()
+        if row is None:
+            raise NotFound(f"no team {team!r}")
+        return int(row.current_version or 0)
+
+    def versions(self, team: str) -> list[VersionInfo]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(rota_versions.c.version, rota_versions.c.published_at,
+                                        rota_versions.c.published_by, rota_versions.c.source)
+                              .where(rota_versions.c.team == team)
+                              .order_by(rota_versions.c.version)).all()
+        return [VersionInfo(int(r.version), utc(r.published_at) or utc_now(), r.published_by,
+                            r.source) for r in rows]
+
+    def _rota(self, db: sa.Connection, team: str, version: int) -> Rota:
+        row = db.execute(sa.select(rota_versions.c.rota).where(
+            rota_versions.c.team == team, rota_versions.c.version == version)).first()
+        if row is None:
+            raise NotFound(f"team {team!r} has no rota version {version}")
+        rota = parse_rota({**row.rota, "version": version})
+        return rota.with_overrides(rota.overrides + tuple(self._overrides(db, team)))
+
+    # overrides ---------------------------------------------------------------------------------
+
+    def add_override(self, team: str, override: Override, by: str | None = None) -> Override:
+        """Add an override to the team (one transaction); returns it with its new id."""
+        ident = secrets.token_hex(8)
+        with self.engine.begin() as db:
+            self._bump(db, team)
+            seq = db.execute(sa.select(sa.func.coalesce(sa.func.max(overrides.c.seq), 0))
+                             .where(overrides.c.team == team)).scalar_one()
+            db.execute(overrides.insert().values(
+                id=ident, team=team, seq=int(seq) + 1, engineer=override.engineer,
+                replaces=override.replaces, start_at=override.start, end_at=override.end,
+                reason=override.reason, created_at=utc_now(), created_by=by))
+        return override.model_copy(update={"id": ident})
+
+    def delete_override(self, team: str, override_id: str) -> None:
+        with self.engine.begin() as db:
+            self._bump(db, team)
+            done = db.execute(overrides.delete().where(overrides.c.team == team,
+                                                       overrides.c.id == override_id))
+            if done.rowcount != 1:
+                raise NotFound(f"team {team!r} has no override {override_id!r}")
+
+    def _overrides(self, db: sa.Connection, team: str) -> list[Override]:
+        rows = db.execute(sa.select(overrides).where(overrides.c.team == team)
+                          .order_by(overrides.c.seq)).all()
+        return [_override(r) for r in rows]
+
+    @staticmethod
+    def _bump(db: sa.Connection, team: str) -> None:
+        done = db.execute(teams.update().where(teams.c.id == team)
+                          .values(state_revision=teams.c.state_revision + 1))
+        if done.rowcount != 1:
+            raise NotFound(f"no team {team!r}")
+
+
+def _override(row: Any) -> Override:
+    return Override.model_validate({"id": row.id, "engineer": row.engineer,
+                                    "replaces": row.replaces, "start": utc(row.start_at),
+                                    "end": utc(row.end_at), "reason": row.reason})
