@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -45,14 +45,43 @@ def expand_window(
     for day in local_dates(zone_name, lo, hi):
         if day.weekday() not in weekdays or day in skip_dates:
             continue
-        midnight = dt.datetime.combine(day, dt.time())
-        local_start = midnight + dt.timedelta(minutes=start_min)
-        local_end = midnight + dt.timedelta(minutes=end_min) + (_DAY if spill else dt.timedelta())
-        s = max(to_ts(to_utc(local_start, zone_name, "start")), lo)
-        e = min(to_ts(to_utc(local_end, zone_name, "end")), hi)
+        end_minutes = end_min + (1440 if spill else 0)
+        offset = steady_offset(zone_name, day)
+        if offset is not None:  # no DST change in the two days the window can touch
+            midnight = _day_ts(day) - offset
+            s = max(midnight + start_min * 60, lo)
+            e = min(midnight + end_minutes * 60, hi)
+        else:
+            midnight_local = dt.datetime.combine(day, dt.time())
+            local_start = midnight_local + dt.timedelta(minutes=start_min)
+            local_end = midnight_local + dt.timedelta(minutes=end_minutes)
+            s = max(to_ts(to_utc(local_start, zone_name, "start")), lo)
+            e = min(to_ts(to_utc(local_end, zone_name, "end")), hi)
         if s < e:
             spans.append((s, e))
     return merge(spans)
+
+
+@lru_cache(maxsize=1 << 16)
+def steady_offset(zone_name: str, day: dt.date) -> int | None:
+    """The zone's UTC offset in seconds if it is the same from `day` 00:00 to `day + 2` 00:00
+    local (so no transition can fall in a window starting on `day`), else None."""
+    first = _offset_at(zone_name, day)
+    if first is None or first != _offset_at(zone_name, day + 2 * _DAY):
+        return None
+    return first
+
+
+def _offset_at(zone_name: str, day: dt.date) -> int | None:
+    offset = dt.datetime.combine(day, dt.time(), tzinfo=zone(zone_name)).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else None
+
+
+def _day_ts(day: dt.date) -> Instant:
+    return (day.toordinal() - _EPOCH_ORDINAL) * 86400
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def date_span(first: dt.date, end_exclusive: dt.date, zone_name: str) -> Span:
