@@ -5,12 +5,13 @@ tens per query. But the bands of all groups change only at a few instants (band 
 public holidays), and between two such instants the whole picture is one of few recurring
 *patterns* (a weekday evening looks like every other weekday evening). So the index keeps, per
 region, the sorted change points and each segment's pattern id; a query is one bisect and one
-dictionary look-up, and each pattern's ranking is computed once per target and reused.
+look-up of that pattern's groups, ranked once for all patterns with one vectorised sort.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -18,14 +19,13 @@ from rota.scenario import BANDS, Band, Engineer
 from rota.spans import Instant
 from rota.team import Group
 
-Ranked = tuple[tuple[int, Band, tuple[str, ...]], ...]  # (minutes, band, engineer ids) per group
 _HOLIDAY = len(BANDS)  # code offset marking "on a local public holiday"
 _NEVER = 1 << 30  # response minutes of a group that may not be asked (on a holiday)
 
 
 class FallbackIndex:
-    """Per region: change points, the pattern of group bands in each segment, and per pattern and
-    target the groups fast enough, fastest first (ties in scenario order)."""
+    """Per region: change points, the pattern of group bands in each segment, and per pattern
+    the groups ordered fastest first (ties in scenario order)."""
 
     def __init__(self, serving: list[tuple[Group, list[Engineer]]], allow_holidays: bool,
                  lo: Instant, hi: Instant) -> None:
@@ -47,26 +47,25 @@ class FallbackIndex:
         minutes = response[np.arange(len(groups)), self._bands] if groups else np.zeros((len(first), 0))
         if not allow_holidays:
             minutes = np.where(patterns >= _HOLIDAY, _NEVER, minutes)
-        self._minutes = minutes.astype(np.int64)
+        order = np.argsort(minutes, axis=1, kind="stable")
+        self._order = order
+        self._sorted_minutes = np.take_along_axis(minutes, order, axis=1).astype(np.int64)
+        self._sorted_bands = np.take_along_axis(self._bands, order, axis=1)
         self._points: list[Instant] = points.tolist()
         self._pattern: list[int] = inverse.ravel().tolist()
-        self._ranked: dict[tuple[int, int], Ranked] = {}
 
-    def ranked(self, ts: Instant, target_minutes: int) -> Ranked:
+    def ranked(self, ts: Instant, target_minutes: int) -> Iterator[tuple[int, Band, tuple[str, ...]]]:
         """The groups serving the region that would answer within the target at `ts`, fastest
         first, each with its members (leave and who is on call are the caller's to check)."""
         i = bisect.bisect_right(self._points, ts) - 1
         if i < 0:
-            return ()
-        key = (self._pattern[i], target_minutes)
-        if key not in self._ranked:
-            row = self._minutes[key[0]]
-            order = np.argsort(row, kind="stable")
-            self._ranked[key] = tuple(
-                (int(row[g]), BANDS[int(self._bands[key[0], g])], self._members[g])
-                for g in order.tolist() if row[g] <= target_minutes
-            )
-        return self._ranked[key]
+            return
+        p = self._pattern[i]
+        minutes = self._sorted_minutes[p].tolist()
+        for k, group in enumerate(self._order[p].tolist()):
+            if minutes[k] > target_minutes:
+                return
+            yield minutes[k], BANDS[int(self._sorted_bands[p, k])], self._members[group]
 
 
 def _codes(group: Group, points: np.ndarray) -> np.ndarray:

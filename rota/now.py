@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rota.coverage import RegionSweep, sweep_region
@@ -140,7 +141,7 @@ class NowIndex:
         card = self._cards[engineer_id]
         return {
             **card,
-            "local_time": format_local_ts(ts, card["timezone"]),
+            "local_time": _local_time(ts, card["timezone"]),
             "band": band,
             "response_minutes": minutes,
             "meets_target": minutes <= target and not on_leave,
@@ -193,6 +194,12 @@ class NowIndex:
             last += 1
         return {"start": iso_z(gaps[first].start), "end": iso_z(gaps[last].end),
                 "cause": gaps[i].cause}
+
+
+@lru_cache(maxsize=64)
+def _local_time(ts: Instant, zone_name: str) -> str:
+    """Local time of the instant being answered; one query asks it for few zones, often twice."""
+    return format_local_ts(ts, zone_name)
 
 
 def _card(engineer: Engineer) -> dict[str, Any]:
