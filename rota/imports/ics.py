@@ -10,9 +10,10 @@ Rules, in the order they apply:
 - Recurrences (RRULE, RDATE, EXDATE and RECURRENCE-ID edits) are expanded with
   `recurring-ical-events` over the scenario horizon; occurrences with STATUS:CANCELLED are ignored.
 - The engineer is found, first match wins: `X-ROTA-ENGINEER` (written by `rota export-ics`), then
-  ATTENDEE e-mails (every attendee who is an engineer is on call), then the engineers named in
-  SUMMARY, then in DESCRIPTION (see `rota.imports.matching`). An event naming no engineer, or
-  several in its text, is reported as unmatched with its line and UID, never dropped silently.
+  ATTENDEE e-mails (every attendee who is an engineer, unless PARTSTAT=DECLINED, is on call), then
+  the engineers named in SUMMARY, then in DESCRIPTION (see `rota.imports.matching`). An event
+  naming no engineer, or several in its text, is reported as unmatched with its line and UID,
+  never dropped silently.
 - A malformed file (bad structure, an unparseable time or rule, an unknown TZID, DTEND before
   DTSTART) is refused with `RotaInvalid`, each problem with its line.
 """
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 
 import icalendar
 import recurring_ical_events
@@ -42,6 +42,7 @@ LINE_PROPERTY = "X-ROTA-LINE"
 ENGINEER_PROPERTY = "X-ROTA-ENGINEER"
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _PAD = dt.timedelta(days=2)  # floating and all-day times may sit up to 14 hours off UTC
+_TOO_FREQUENT = ("SECONDLY", "MINUTELY")
 
 
 def parse_ics_rota(text: str, scenario: Scenario) -> Imported:
@@ -107,22 +108,28 @@ def _time_errors(event: icalendar.Component, lines: EventLines) -> list[FieldErr
         if tzid and isinstance(value, dt.datetime) and value.tzinfo is None:
             errors.append(FieldError(f"line {lines.line_of(name)}",
                                      f"{name}: unknown TZID {tzid!r} (no VTIMEZONE defines it)"))
+    frequency = [str(f).upper() for f in (event.get("RRULE") or {}).get("FREQ", [])]
+    if any(f in _TOO_FREQUENT for f in frequency):
+        errors.append(FieldError(f"line {lines.line_of('RRULE')}",
+                                 f"RRULE: FREQ={frequency[0]} is too frequent for on-call shifts"))
     start, end = event.get("DTSTART"), event.get("DTEND")
-    if end is not None and not errors and not _before(start.dt, end.dt):
-        errors.append(FieldError(f"line {lines.line_of('DTEND')}", "DTEND is not after DTSTART"))
+    if end is not None and not errors:
+        problem = _order_problem(start.dt, end.dt)
+        if problem:
+            errors.append(FieldError(f"line {lines.line_of('DTEND')}", problem))
     return errors
 
 
-def _before(start: dt.date, end: dt.date) -> bool:
+def _order_problem(start: dt.date, end: dt.date) -> str | None:
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
-        return False
+        return "DTSTART and DTEND must both be dates or both date-times"
     if (
         isinstance(start, dt.datetime)
         and isinstance(end, dt.datetime)
         and (start.tzinfo is None) != (end.tzinfo is None)
     ):
-        return False
-    return start < end  # type: ignore[operator]
+        return "DTSTART and DTEND must both have a zone or both be floating"
+    return None if start < end else "DTEND is not after DTSTART"  # type: ignore[operator]
 
 
 def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
@@ -133,24 +140,23 @@ def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
         return None
 
 
-def _occurrences(calendar: icalendar.Calendar, scenario: Scenario) -> Iterator[icalendar.Component]:
-    """Occurrences overlapping the horizon (padded for zoneless times), in start order."""
+def _occurrences(calendar: icalendar.Calendar, scenario: Scenario) -> list[icalendar.Component]:
+    """Occurrences overlapping the horizon, padded for zoneless times (cut to it later).
+
+    One query over the whole window: the library walks each series once. Rules more frequent
+    than hourly are refused beforehand, so the expansion stays bounded by the file's size.
+    """
     lo, hi = horizon_range(scenario)
     start = dt.datetime.fromtimestamp(lo, dt.UTC) - _PAD
     stop = dt.datetime.fromtimestamp(hi, dt.UTC) + _PAD
-    query = recurring_ical_events.of(calendar)
-    count = 0
     try:
-        for occurrence in query.after(start):
-            if _loose_utc(occurrence["DTSTART"].dt) >= stop:
-                return
-            count += 1
-            if count > MAX_SHIFTS:
-                raise LimitExceeded(f"the calendar has more than {MAX_SHIFTS} occurrences in "
-                                    f"the horizon")
-            yield occurrence
+        found = recurring_ical_events.of(calendar).between(start, stop)
     except (ValueError, recurring_ical_events.InvalidCalendar) as exc:
         raise RotaInvalid([FieldError("recurrences", f"cannot expand: {exc}")]) from None
+    if len(found) > MAX_SHIFTS:
+        raise LimitExceeded(f"the calendar has {len(found)} occurrences in the horizon; at most "
+                            f"{MAX_SHIFTS} are allowed")
+    return list(found)
 
 
 def _loose_utc(value: dt.date) -> dt.datetime:
@@ -180,6 +186,8 @@ def _engineers(event: icalendar.Component, matcher: EngineerMatcher) -> tuple[tu
         attendees = [attendees]
     found: dict[str, None] = {}
     for attendee in attendees:
+        if str(getattr(attendee, "params", {}).get("PARTSTAT", "")).upper() == "DECLINED":
+            continue
         for engineer in matcher.exact(str(attendee)):
             found.setdefault(engineer)
     if found:

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from rota.coverage import CAUSES, RegionSweep
-from rota.demand import Demand
 from rota.render.palette import STATE_LABEL, STATE_ORDER, CellState
 from rota.scenario import SEVERITIES, Region
 from rota.spans import Instant, from_ts, to_ts
-from rota.spanset import Bools
 from rota.zones import to_utc, zone
 
 HOURS = 24
@@ -48,12 +46,6 @@ class RegionGrid:
         return self.cells[i * HOURS:(i + 1) * HOURS]
 
 
-def segment_peak(sweep: RegionSweep, demand: list[Demand]) -> Bools:
-    """Whether each segment of the sweep lies in a peak window."""
-    peaks = np.array([d.peak for d in demand] or [False], dtype=bool)
-    return (sweep.demand_index >= 0) & peaks[np.maximum(sweep.demand_index, 0)]
-
-
 def segment_states(sweep: RegionSweep) -> list[CellState]:
     required = sweep.required > 0
     covered = sweep.qualified >= sweep.required
@@ -73,8 +65,7 @@ def segment_states(sweep: RegionSweep) -> list[CellState]:
     return out
 
 
-def region_grid(sweep: RegionSweep, demand: list[Demand], lo: Instant, hi: Instant,
-                max_days: int) -> RegionGrid:
+def region_grid(sweep: RegionSweep, lo: Instant, hi: Instant, max_days: int) -> RegionGrid:
     """The grid of the local days that [lo, hi) touches, the first `max_days` of them."""
     region = sweep.region
     tz = zone(region.timezone)
@@ -83,7 +74,7 @@ def region_grid(sweep: RegionSweep, demand: list[Demand], lo: Instant, hi: Insta
     total = (last - first).days + 1
     days = [first + dt.timedelta(days=i) for i in range(min(total, max_days))]
     states = segment_states(sweep)
-    peaks = segment_peak(sweep, demand).tolist()
+    peaks = sweep.peak.tolist()
     judge = _Judge(sweep, states, peaks, lo, hi)
     cells = []
     for day in days:
@@ -107,9 +98,9 @@ class _Judge:
         self.lo, self.hi = lo, hi
 
     def cell(self, day: dt.date, hour: int, a: Instant, b: Instant) -> Cell:
+        if max(a, self.lo) >= min(b, self.hi):
+            return Cell(day, hour, a, b, "outside", False, "outside the analysed window")
         a, b = max(a, self.lo), min(b, self.hi)
-        if a >= b:
-            return Cell(day, hour, a, max(a, b), "outside", False, "outside the analysed window")
         first = max(int(np.searchsorted(self.points, a, side="right")) - 1, 0)
         stop = min(int(np.searchsorted(self.points, b, side="left")), len(self.states))
         seconds: Counter[CellState] = Counter()

@@ -1,29 +1,22 @@
 """The report's headline numbers, and where a hire would close the structural gaps.
 
-- P0 peak coverage: the share of peak time requiring P0 in which the requirement is met.
-- Exposure: the sum over gaps, per currency.
-- Structural gap hours: required time where too few engineers are eligible, whatever the rota.
-- Hire zones: for candidate zones (the team's own offices and regions first, then one zone per
-  common UTC offset), how much of the structural gap time falls inside 09:00-18:00 Monday to
-  Friday local time there, i.e. in a new engineer's normal working hours. Zones that give the same
-  answer with the same offset are listed once, the team's own first.
+The numbers are the gap report's own (the same as the terminal table's headline and the JSON
+`summary`): P0 peak coverage, exposure per currency, structural gap hours. Hire zones are derived
+from the structural gaps' instants: for candidate zones (the team's own offices and regions
+first, then one zone per common UTC offset), how much structural gap time falls inside 09:00-18:00
+Monday to Friday local time there, i.e. in a new engineer's normal working hours. Zones with the
+same answer and the same offset are listed once, the team's own first.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
-
-from rota.coverage import RegionSweep
-from rota.render.cells import segment_peak
 from rota.render.palette import offset_text
 from rota.report import GapReport
-from rota.scenario import SEVERITIES, Scenario
-from rota.spans import Instant, Span, from_ts, merge, total
+from rota.scenario import Scenario
+from rota.spans import Instant, Span, from_ts
 from rota.spanset import SpanSet
-from rota.team import TeamTime
 from rota.windows import expand_window
 from rota.zones import zone
 
@@ -52,7 +45,7 @@ class HireZone:
 class Headline:
     p0_peak_required: int
     p0_peak_covered: int
-    exposure: dict[str, float]  # currency ("" when none given) -> amount
+    exposure: dict[str, float]  # currency ("" when none is given) -> amount
     structural_seconds: int
     hire_zones: list[HireZone]
 
@@ -63,40 +56,35 @@ class Headline:
         return self.p0_peak_covered / self.p0_peak_required
 
 
-def headline(team: TeamTime, sweeps: list[RegionSweep], report: GapReport) -> Headline:
-    required = covered = 0
-    structural: list[Span] = []
-    for sweep in sweeps:
-        durations = sweep.durations
-        needed = sweep.required > 0
-        p0_peak = (needed & (sweep.severity == SEVERITIES.index("P0"))
-                   & segment_peak(sweep, team.demand[sweep.region.id]))
-        required += int(durations[p0_peak].sum())
-        covered += int(durations[p0_peak & (sweep.qualified >= sweep.required)].sum())
-        short = np.nonzero(needed & (sweep.eligible < sweep.required))[0]
-        structural += [(int(sweep.points[i]), int(sweep.points[i + 1])) for i in short]
-    exposure: dict[str, float] = defaultdict(float)
-    for gap in report.gaps:
-        if gap.exposure is not None:
-            exposure[gap.exposure.currency or ""] += gap.exposure.amount
-    spans = merge(structural)
-    return Headline(required, covered, {k: round(v, 2) for k, v in exposure.items()},
-                    total(spans), hire_zones(team.scenario, spans, team.lo, team.hi))
+def headline(scenario: Scenario, report: GapReport) -> Headline:
+    structural = [(g.start, g.end) for g in report.gaps if g.structural]
+    return Headline(
+        p0_peak_required=sum(r.required_seconds for r in report.p0_peak),
+        p0_peak_covered=sum(r.covered_seconds for r in report.p0_peak),
+        exposure={c or "": amount for c, amount in report.exposure_totals().items()},
+        structural_seconds=sum(e - s for s, e in structural),
+        hire_zones=hire_zones(scenario, structural, report.start, report.end),
+    )
 
 
 def hire_zones(scenario: Scenario, structural: list[Span], lo: Instant,
                hi: Instant) -> list[HireZone]:
-    """The zones whose weekday working hours hold the most structural gap time, best first."""
-    gap_seconds = total(structural)
+    """The zones whose weekday working hours hold the most structural gap time, best first.
+
+    `structural` holds one span per gap (regions may overlap in time); each counts in full, so
+    the shares relate to the structural gap hours of the headline.
+    """
+    gap_seconds = sum(e - s for s, e in structural)
     if not gap_seconds:
         return []
+    first = min(s for s, _ in structural)
     own = [e.timezone for e in scenario.engineers] + [r.timezone for r in scenario.regions]
     seen: set[tuple[str, int]] = set()
     found = []
     for name in dict.fromkeys([*own, *CANDIDATE_ZONES]):
         hours = SpanSet(expand_window(WORK_START, WORK_END, WEEKDAYS, name, lo, hi))
-        inside = hours.overlap(structural)
-        offset = offset_text(from_ts(structural[0][0]).astimezone(zone(name)))
+        inside = sum(hours.overlap([span]) for span in structural)
+        offset = offset_text(from_ts(first).astimezone(zone(name)))
         if inside and (offset, inside) not in seen:
             seen.add((offset, inside))
             found.append(HireZone(name, offset, inside, inside / gap_seconds))

@@ -47,15 +47,19 @@ def _gap_row(number: int, gap: Gap, scenario: Scenario) -> str:
                 if gap.exposure else "-")
     cause = f'<b>{gap.cause}</b>: {escape(CAUSE_TEXT[gap.cause])}'
     structural = '<b class="hire">yes: hire</b>' if gap.structural else "no"
-    local = interval_text(gap.start, gap.end, region.timezone).split(" = ")[0]
+    local, utc = interval_text(gap.start, gap.end, region.timezone).split(" = ")
+    local_time, _, local_zone = local.rpartition(f" {region.timezone} ")
+    when = f'{escape(local_time)}<br><span class="muted">{escape(region.timezone)} {local_zone}</span>'
     cells = (
         str(number), escape(region.label), f"{gap.severity}{' peak' if gap.peak else ''}",
-        escape(local), f"{iso_z(gap.start)} - {iso_z(gap.end)}", f"{gap.seconds / 3600:.2f}",
+        when, f'<span title="{iso_z(gap.start)}/{iso_z(gap.end)}">{utc}</span>',
+        f"{gap.seconds / 3600:.2f}",
         str(gap.required), str(gap.qualified), cause, structural, exposure,
     )
     return (f'<tr data-region="{escape(gap.region)}" data-cause="{gap.cause}" '
             f'data-structural="{int(gap.structural)}">'
-            + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            + "".join(f'<td class="when">{c}</td>' if i in (3, 4) else f"<td>{c}</td>"
+                      for i, c in enumerate(cells)) + "</tr>")
 
 
 def load_table(report: GapReport, scenario: Scenario) -> str:

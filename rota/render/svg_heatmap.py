@@ -16,8 +16,8 @@ from rota.render.palette import STATE_FILL, STATE_LABEL, offset_text
 from rota.spans import from_ts, iso_z
 from rota.zones import zone
 
-CELL_W, CELL_H = 22, 18
-LEFT, TOP, RIGHT = 92, 20, 72
+CELL_W, CELL_H = 19, 17
+LEFT, TOP, RIGHT = 84, 20, 48
 GAP_STATES = ("structural", "uncovered", "short_handed")
 
 
@@ -32,9 +32,10 @@ def region_heatmap(grid: RegionGrid) -> str:
         f"<h3>{escape(region.label)} <span class=\"muted\">({escape(region.id)}), local time "
         f"{escape(region.timezone)} {offset}</span></h3>",
     ]
+    parts.append('<div class="weeks">')
     for w, days in enumerate(weeks):
-        first = grid.days.index(days[0])
-        parts.append(_week_svg(grid, first, len(days), w))
+        parts.append(_week_svg(grid, w * 7, len(days), w))
+    parts.append("</div>")
     if len(grid.days) < grid.total_days:
         parts.append(f'<p class="note">First {len(grid.days)} of {grid.total_days} local days '
                      f"shown; narrow the window (--from/--to) to see the rest.</p>")
@@ -54,8 +55,9 @@ def _week_svg(grid: RegionGrid, first: int, rows: int, week: int) -> str:
            f"<title>{escape(label)}</title>"]
     for h in range(HOURS):
         x = LEFT + h * CELL_W + CELL_W / 2
-        out.append(f'<text class="axis" x="{x:g}" y="{TOP - 6}" text-anchor="middle">{h:02d}</text>')
-    out.append(f'<text class="axis" x="{LEFT + HOURS * CELL_W + 6}" y="{TOP - 6}">gap h</text>')
+        out.append(f'<text class="axis" x="{x:g}" y="{TOP - 6}" text-anchor="middle">{h:02d}'
+                   "</text>")
+    out.append(f'<text class="axis" x="{LEFT + HOURS * CELL_W + 4}" y="{TOP - 6}">gap h</text>')
     for r in range(rows):
         cells = grid.row(first + r)
         y = TOP + r * CELL_H
@@ -63,7 +65,7 @@ def _week_svg(grid: RegionGrid, first: int, rows: int, week: int) -> str:
                    f"{cells[0].day:%a %d %b}</text>")
         out += [_cell(cell, LEFT + cell.hour * CELL_W, y, zone_name) for cell in cells]
         gap_hours = sum(_gap_seconds(c) for c in cells) / 3600
-        out.append(f'<text class="axis daygap" x="{LEFT + HOURS * CELL_W + 6}" '
+        out.append(f'<text class="axis daygap" x="{LEFT + HOURS * CELL_W + 4}" '
                    f'y="{y + CELL_H - 5}">{gap_hours:.1f}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -12,12 +12,13 @@ import datetime as dt
 from html import escape
 
 from rota.render.palette import BAND_BACKGROUND, BAND_FILL, offset_text
-from rota.scenario import BANDS, Engineer
+from rota.scenario import BANDS, Band, Engineer
 from rota.spans import Instant, Span, clip, from_ts, intersect, iso_z, to_ts
 from rota.team import TeamTime
 from rota.zones import local_date_start, zone
 
-LEFT, WIDTH, TOP, ROW_H, BAR_H = 250, 900, 34, 22, 12
+LEFT, WIDTH, TOP, ROW_H, BAR_H = 330, 860, 36, 22, 12
+MAX_LABEL = 26
 
 
 class _Axis:
@@ -48,27 +49,29 @@ def timeline(team: TeamTime, on_call: dict[str, list[Span]], lo: Instant, hi: In
 
 
 def _utc_axis(axis: _Axis, height: int) -> list[str]:
-    out = [f'<text class="axis" x="{LEFT}" y="12">UTC</text>']
-    days = (axis.hi - axis.lo) / 86400
-    step = 1 if days <= 31 else 7
+    """Day lines at UTC midnights: day numbers below, `Mon 07 Dec` above at each Monday."""
+    out = [f'<text class="axis" x="{LEFT - 8}" y="{TOP - 10}" text-anchor="end">UTC</text>']
     day = from_ts(axis.lo).date()
+    every = 1 if (axis.hi - axis.lo) / 86400 <= 42 else 7
     while True:
         ts = to_ts(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC))
         if ts >= axis.hi:
-            break
-        if ts >= axis.lo:
-            x = axis.x(ts)
+            return out
+        x = axis.x(ts)
+        if ts >= axis.lo and (day - from_ts(axis.lo).date()).days % every == 0:
             out.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 8}" '
                        f'y2="{height}"/>')
-            out.append(f'<text class="axis" x="{x + 2:.1f}" y="{TOP - 10}">{day:%a %d}</text>')
-        day += dt.timedelta(days=step)
-    return out
+            out.append(f'<text class="axis" x="{x + 2:.1f}" y="{TOP - 10}">{day:%d}</text>')
+        if ts >= axis.lo and day.weekday() == 0:
+            out.append(f'<text class="axis" x="{x + 2:.1f}" y="{TOP - 24}">{day:%a %d %b}</text>')
+        day += dt.timedelta(days=1)
 
 
 def _row(team: TeamTime, engineer: Engineer, spans: list[Span], axis: _Axis, y: int) -> str:
     tz = zone(engineer.timezone)
     offset = offset_text(from_ts(axis.lo).astimezone(tz))
-    name = f"{engineer.label} · {engineer.timezone} {offset}"
+    label = engineer.label if len(engineer.label) <= MAX_LABEL else engineer.label[:MAX_LABEL - 1] + "…"
+    name = f"{label} · {engineer.timezone} {offset}"
     out = [f'<g class="tl-row" data-engineer="{escape(engineer.id)}">',
            f'<text class="label" x="{LEFT - 8}" y="{y + ROW_H / 2 + 4:.1f}" text-anchor="end">'
            f"{escape(name)}</text>"]
@@ -86,19 +89,19 @@ def _row(team: TeamTime, engineer: Engineer, spans: list[Span], axis: _Axis, y: 
     return "".join(out)
 
 
-def _bar(engineer: Engineer, band: str, s: Instant, e: Instant, axis: _Axis, y: int) -> str:
+def _bar(engineer: Engineer, band: Band, s: Instant, e: Instant, axis: _Axis, y: int) -> str:
     x, width = axis.x(s), max(axis.x(e) - axis.x(s), 1.0)
     title = f"{engineer.label} on call, {band}: {interval_text(s, e, engineer.timezone)}"
     return (f'<rect class="oncall" data-band="{band}" data-utc="{iso_z(s)}/{iso_z(e)}" '
             f'x="{x:.1f}" y="{y + (ROW_H - BAR_H) / 2:.0f}" width="{width:.1f}" height="{BAR_H}" '
-            f'fill="{BAND_FILL[band]}" stroke="#000" stroke-width="0.5">'  # type: ignore[index]
+            f'fill="{BAND_FILL[band]}" stroke="#000" stroke-width="0.5">'
             f"<title>{escape(title)}</title></rect>")
 
 
 def _local_midnights(zone_name: str, axis: _Axis) -> list[Instant]:
     tz = zone(zone_name)
     day = from_ts(axis.lo).astimezone(tz).date()
-    out = []
+    out: list[Instant] = []
     while True:
         ts = to_ts(local_date_start(day, zone_name))
         if ts >= axis.hi:
