@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from rota.store.engine import make_engine, migrate
+from rota.store.engine import StoreUnavailable, make_engine, migrate
 from rota.store.plans import PlanRecord, PlanRepository
 from rota.store.repository import StaleWrite, TeamRepository, TeamState, VersionInfo
 from rota.store.tokens import SCOPES, Scope, Token, TokenRepository
 
-__all__ = ["SCOPES", "PlanRecord", "Scope", "StaleWrite", "Store", "TeamState", "Token",
-           "VersionInfo"]
+DEFAULT_DATABASE_URL = "sqlite:///./rota.db"
+
+__all__ = [
+    "DEFAULT_DATABASE_URL", "SCOPES", "PlanRecord", "Scope", "StaleWrite", "Store",
+    "StoreUnavailable", "TeamState", "Token", "VersionInfo",
+]
 
 
 class Store:
@@ -41,4 +45,5 @@ class Store:
         return True
 
     def close(self) -> None:
+        self.teams.close()
         self.engine.dispose()

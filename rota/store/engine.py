@@ -16,7 +16,15 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from rota.errors import RotaError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreUnavailable(RotaError):
+    """The database did not answer (down, unreachable, out of connections)."""
+
+    title = "Store unavailable"
 
 
 def make_engine(url: str) -> sa.Engine:

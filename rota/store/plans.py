@@ -2,8 +2,8 @@
 
 A plan that was queued or running when its process stopped can never finish: on start the service
 marks every such plan `failed` with reason `interrupted` (`interrupt_unfinished`). With several
-processes on one PostgreSQL this runs at each process start, so restart them together (or run the
-plan workers in one process) - see README, "Scaling".
+API processes on one PostgreSQL this runs at each process start and so also fails plans another,
+still running process is solving: restart such processes together.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,9 @@ class TeamState:
 class TeamRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._local = threading.local()
+        self._raw: list[Any] = []
+        self._raw_lock = threading.Lock()
 
     # scenarios ---------------------------------------------------------------------------------
 
@@ -106,6 +110,37 @@ class TeamRepository:
         if value is None:
             raise NotFound(f"no team {team!r}")
         return int(value)
+
+    def peek_state_revision(self, team: str) -> int | None:
+        """`state_revision` read lean, for a check on every request: None when no such team.
+
+        On SQLite this is a plain DB-API query on a connection kept per thread (microseconds,
+        no pool checkout); elsewhere it is `state_revision`.
+        """
+        if self.engine.dialect.name != "sqlite":
+            try:
+                return self.state_revision(team)
+            except NotFound:
+                return None
+        connection = getattr(self._local, "raw", None)
+        if connection is None:
+            connection = self.engine.raw_connection()
+            self._local.raw = connection
+            with self._raw_lock:
+                self._raw.append(connection)
+        cursor = connection.cursor()
+        try:
+            cursor.execute("SELECT state_revision FROM teams WHERE id = ?", (team,))
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else int(row[0])
+
+    def close(self) -> None:
+        with self._raw_lock:
+            for connection in self._raw:
+                connection.close()
+            self._raw.clear()
 
     def state(self, team: str) -> TeamState:
         with self.engine.connect() as db, db.begin():

@@ -1,0 +1,1 @@
+"""The HTTP face of the engine (DESIGN.md, "HTTP API"): validates, calls `rota`, translates."""

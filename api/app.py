@@ -1,0 +1,57 @@
+"""The application factory: `create_app(settings)` wires the store, auth, caches and routes.
+
+Opening the app migrates the store and marks plans left unfinished by an earlier process as
+`failed: interrupted`. Routes live in `api.routes`, one module per concept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.auth import TokenCheck
+from api.bodylimit import BodyLimit
+from api.current import CurrentCache
+from api.deps import Services
+from api.planning import Planner, PlanRunner, door_planner
+from api.routes import ROUTERS
+from api.routes.now import NowFastPath
+from api.settings import Settings
+from rota.store import Store
+
+
+def create_app(settings: Settings | None = None, *, planner: Planner | None = None) -> FastAPI:
+    settings = settings or Settings()
+    store = Store.open(settings.database_url)
+    store.plans.interrupt_unfinished()
+    services = Services(
+        settings=settings,
+        store=store,
+        current=CurrentCache(store, settings.revision_check_seconds),
+        tokens=TokenCheck(store, settings.token_cache_seconds),
+        runner=PlanRunner(store, planner or door_planner, settings.plan_workers),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await services.current.aclose()
+        services.runner.shutdown()
+        store.close()
+
+    app = FastAPI(
+        title="rota",
+        summary="Follow-the-sun on-call: plans, who responds now, coverage gaps.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NowFastPath, services=services)
+    return app

@@ -1,0 +1,153 @@
+"""Each team's current state in memory: scenario, current rota with overrides, and its `NowIndex`.
+
+An entry is keyed by the team's `state_revision`, which every committing write bumps (also when
+another process sharing the PostgreSQL store writes). Reading that one integer is the freshness
+check; only when it moved is the state reloaded and the index rebuilt. The check runs on every use
+when `ROTA_REVISION_CHECK_SECONDS` is 0 (on PostgreSQL the `now` path makes it asynchronously,
+`rota.store.revisions`); otherwise an entry checked less than that long ago is
+used as is (a write by another process then shows after at most that delay; writes through this
+process drop the entry at once, see `forget`).
+
+The main index spans the rota (and horizon) with a day either side and is built with the entry.
+An instant outside it (e.g. "now" before the horizon starts) is answered from a side index over
+its week and the weeks either side, kept for a few weeks. `NowIndex` fills small caches lazily, so
+queries on one index are serialised by a lock (they take microseconds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from rota.errors import NotFound
+from rota.now import NowIndex
+from rota.rotafile import Rota
+from rota.scenario import Scenario, Severity
+from rota.spans import to_ts
+from rota.store import Store
+from rota.store.revisions import AsyncRevisionReader
+
+WEEK = 7 * 86400
+SIDE_INDEXES = 8
+
+
+@dataclass
+class Current:
+    revision: int
+    scenario: Scenario
+    rota: Rota | None
+    checked: float = 0.0
+    index: NowIndex | None = None
+    _side: dict[int, NowIndex] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def require_rota(self) -> Rota:
+        if self.rota is None:
+            raise NotFound(f"team {self.scenario.team!r} has no rota yet")
+        return self.rota
+
+    def answers_at_once(self, at: dt.datetime) -> bool:
+        """True when `now(at)` needs no index to be built (so it may run on the event loop)."""
+        if self.index is None:
+            return False
+        ts = to_ts(at)
+        return self.index.lo <= ts < self.index.hi or ts // WEEK in self._side
+
+    def now(self, at: dt.datetime, region: str | None, severity: Severity | None) -> dict[str, Any]:
+        rota = self.require_rota()
+        ts = to_ts(at)
+        with self._lock:
+            index = self.index
+            if index is None:
+                raise NotFound(f"team {self.scenario.team!r} has no rota yet")
+            if not index.lo <= ts < index.hi:
+                index = self._side_index(rota, ts // WEEK)
+            return index.query(at, region, severity)
+
+    def _side_index(self, rota: Rota, week: int) -> NowIndex:
+        if week not in self._side:
+            if len(self._side) >= SIDE_INDEXES:
+                self._side.pop(next(iter(self._side)))
+            self._side[week] = NowIndex(self.scenario, rota, (week - 1) * WEEK, (week + 2) * WEEK)
+        return self._side[week]
+
+
+class CurrentCache:
+    def __init__(self, store: Store, check_seconds: float = 0.0) -> None:
+        self.store = store
+        self.check_seconds = check_seconds
+        self._entries: dict[str, Current] = {}
+        self._lock = threading.Lock()
+        self._reader: AsyncRevisionReader | None = None
+
+    @property
+    def checks_inline(self) -> bool:
+        """Whether the revision read is quick enough to make on the event loop (SQLite)."""
+        return self.store.engine.dialect.name == "sqlite"
+
+    def fresh(self, team: str) -> Current | None:
+        """The entry when it may be used without reading the store, else None."""
+        entry = self._entries.get(team)
+        if entry is not None and time.monotonic() - entry.checked < self.check_seconds:
+            return entry
+        return None
+
+    async def check_async(self, team: str) -> Current | None:
+        """From the event loop: the entry when the store's revision still matches it, else None.
+
+        One lean read: on SQLite a direct query from this thread (microseconds; it keeps one
+        connection per thread, so only the loop's thread calls it), on PostgreSQL an async
+        round trip (`rota.store.revisions`).
+        """
+        entry = self.fresh(team)
+        if entry is not None:
+            return entry
+        entry = self._entries.get(team)
+        if entry is None:
+            return None
+        checked = time.monotonic()
+        if self.checks_inline:
+            revision = self.store.teams.peek_state_revision(team)
+        else:
+            if self._reader is None:
+                self._reader = AsyncRevisionReader(self.store.engine.url.render_as_string(False))
+            revision = await self._reader.read(team)
+        if revision != entry.revision:
+            return None
+        entry.checked = checked
+        return entry
+
+    async def aclose(self) -> None:
+        if self._reader is not None:
+            await self._reader.aclose()
+
+    def get(self, team: str) -> Current:
+        """The team's current state, checked against the store (blocking: call off the loop)."""
+        entry = self.fresh(team)
+        if entry is not None:
+            return entry
+        checked = time.monotonic()
+        revision = self.store.teams.state_revision(team)
+        entry = self._entries.get(team)
+        if entry is not None and entry.revision == revision:
+            entry.checked = checked
+            return entry
+        with self._lock:
+            entry = self._entries.get(team)
+            if entry is None or entry.revision < revision:
+                entry = self._load(team)
+                self._entries[team] = entry
+            entry.checked = checked
+            return entry
+
+    def forget(self, team: str) -> None:
+        """Drop a team's entry after this process committed a change to it."""
+        self._entries.pop(team, None)
+
+    def _load(self, team: str) -> Current:
+        state = self.store.teams.state(team)
+        index = NowIndex(state.scenario, state.rota) if state.rota is not None else None
+        return Current(state.state_revision, state.scenario, state.rota, index=index)

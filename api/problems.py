@@ -1,0 +1,140 @@
+"""Every error answer is `application/problem+json` (RFC 9457), mapped here and only here.
+
+| raised | status |
+|---|---|
+| `InvalidInput` (`ScenarioInvalid`, `RotaInvalid`), request validation | 422, with `errors` [{path, message}] |
+| `NotFound`, unknown route | 404 |
+| `StaleWrite` (stale `If-Match`) | 412 |
+| `Conflict` | 409 |
+| `LimitExceeded`, body over `ROTA_MAX_BODY_BYTES` | 413 |
+| `PlanningError` | 422 |
+| `Unauthenticated` (no, unknown or revoked token) | 401, with `WWW-Authenticate: Bearer` |
+| `Forbidden` (scope or team not granted) | 403 |
+| `UnsupportedMedia` | 415 |
+| `Unavailable` (a part of the service not configured or not installed) | 503 |
+| `StoreUnavailable`, SQLAlchemy `OperationalError` (the database does not answer) | 503 |
+| any other `RotaError` | 400 |
+| anything unexpected | 500 (a bug: logged with its traceback, never shown) |
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rota.errors import (
+    Conflict,
+    InvalidInput,
+    LimitExceeded,
+    NotFound,
+    PlanningError,
+    RotaError,
+)
+from rota.store import StaleWrite, StoreUnavailable
+from rota.validation import format_path
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("rota.api")
+
+
+class Unauthenticated(RotaError):
+    title = "Unauthorized"
+
+
+class Forbidden(RotaError):
+    title = "Forbidden"
+
+
+class UnsupportedMedia(RotaError):
+    title = "Unsupported media type"
+
+
+class Unavailable(RotaError):
+    title = "Service unavailable"
+
+
+# Most specific first: the first matching class decides.
+STATUS: list[tuple[type[RotaError], int, str]] = [
+    (StaleWrite, 412, "stale-write"),
+    (InvalidInput, 422, "invalid-input"),
+    (NotFound, 404, "not-found"),
+    (Conflict, 409, "conflict"),
+    (LimitExceeded, 413, "too-large"),
+    (PlanningError, 422, "planning-error"),
+    (Unauthenticated, 401, "unauthorized"),
+    (Forbidden, 403, "forbidden"),
+    (UnsupportedMedia, 415, "unsupported-media-type"),
+    (Unavailable, 503, "unavailable"),
+    (StoreUnavailable, 503, "store-unavailable"),
+    (RotaError, 400, "bad-request"),
+]
+
+HTTP_TITLES = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
+               413: "Content too large", 415: "Unsupported media type"}
+
+
+def problem(status: int, title: str, detail: str, slug: str | None = None,
+            errors: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug}" if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def from_rota_error(exc: RotaError) -> JSONResponse:
+    status, slug = next((s, g) for cls, s, g in STATUS if isinstance(exc, cls))
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, InvalidInput):
+        errors = [{"path": e.path, "message": e.message} for e in exc.errors]
+        detail = f"{exc.what}: {len(errors)} error{'s' if len(errors) != 1 else ''}"
+        return problem(status, exc.title, detail, slug, errors)
+    return problem(status, exc.title, exc.message, slug, headers=headers)
+
+
+async def _rota_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RotaError)
+    return from_rota_error(exc)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"path": format_path(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    detail = f"request: {len(errors)} error{'s' if len(errors) != 1 else ''}"
+    return problem(422, "Invalid input", detail, "invalid-input", errors)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = HTTP_TITLES.get(exc.status_code, "HTTP error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+
+
+async def _store_down(request: Request, exc: Exception) -> JSONResponse:
+    log.error("store error on %s %s: %s", request.method, request.url.path, exc)
+    return from_rota_error(StoreUnavailable(f"the store did not answer: {type(exc).__name__}"))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "Internal server error", "an unexpected error; it has been logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RotaError, _rota_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(sa.exc.OperationalError, _store_down)
+    app.add_exception_handler(Exception, _unexpected)

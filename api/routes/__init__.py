@@ -1,0 +1,23 @@
+"""One router per concept; `ROUTERS` is what the app includes, in order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import (
+    calendars,
+    gaps,
+    health,
+    now,
+    overrides,
+    plans,
+    report,
+    rota,
+    slack,
+    teams,
+)
+
+ROUTERS: list[APIRouter] = [
+    now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
+    gaps.router, calendars.router, report.router, slack.router,
+]

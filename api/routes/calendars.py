@@ -1,0 +1,60 @@
+"""Calendar feeds: `GET /v1/teams/{team}/calendars/{engineer}.ics?token=...` (feed secret).
+
+Each engineer's feed has its own secret, made (and remade, which revokes the old one) with
+`POST /v1/teams/{team}/calendars/{engineer}` (admin) or `rota feed create`, and revoked with
+`DELETE` on the same path. The body is `rota.icsexport.rota_to_ics` of the current version.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import AdminAccess, ServicesDep
+from api.problems import Unauthenticated, Unavailable
+from rota.errors import NotFound
+from rota.scenario import Scenario
+
+router = APIRouter(prefix="/v1/teams", tags=["calendars"])
+
+
+@router.get("/{team}/calendars/{engineer}.ics", response_class=Response,
+            responses={200: {"content": {"text/calendar": {}}}})
+def calendar_feed(team: str, engineer: str, services: ServicesDep,
+                  token: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """The engineer's shifts (with overrides) as an iCalendar feed."""
+    if not token or not services.store.tokens.verify_feed(team, engineer, token):
+        raise Unauthenticated("unknown or revoked calendar feed token")
+    current = services.current.get(team)
+    _require_engineer(current.scenario, engineer)
+    try:
+        from rota.icsexport import rota_to_ics
+    except ImportError:
+        raise Unavailable("calendar export is not available in this build") from None
+    body = rota_to_ics(current.scenario, current.require_rota(), engineer)
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.post("/{team}/calendars/{engineer}", status_code=201)
+def create_feed(team: str, engineer: str, request: Request, services: ServicesDep,
+                _token: AdminAccess) -> dict[str, Any]:
+    """A new secret feed URL for the engineer; any earlier URL stops working."""
+    scenario, _ = services.store.teams.scenario(team)
+    _require_engineer(scenario, engineer)
+    secret = services.store.tokens.create_feed(team, engineer)
+    path = f"/v1/teams/{team}/calendars/{engineer}.ics?token={secret}"
+    return {"team": team, "engineer": engineer, "url": str(request.base_url).rstrip("/") + path}
+
+
+@router.delete("/{team}/calendars/{engineer}", status_code=204)
+def revoke_feed(team: str, engineer: str, services: ServicesDep,
+                _token: AdminAccess) -> Response:
+    services.store.tokens.revoke_feed(team, engineer)
+    return Response(status_code=204)
+
+
+def _require_engineer(scenario: Scenario, engineer: str) -> None:
+    if engineer not in scenario.engineer_by_id:
+        raise NotFound(f"no engineer {engineer!r} in team {scenario.team!r}")

@@ -1,0 +1,26 @@
+"""`GET /v1/teams/{team}/gaps` (read): the coverage-gap report of the current rota version."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import ReadAccess, ServicesDep, parse_window
+from rota.report import gap_report
+from rota.scenario import Severity
+
+router = APIRouter(prefix="/v1/teams", tags=["gaps"])
+
+
+@router.get("/{team}/gaps")
+def get_gaps(team: str, services: ServicesDep, _token: ReadAccess,
+             start: Annotated[str | None, Query(alias="from")] = None,
+             end: Annotated[str | None, Query(alias="to")] = None,
+             region: Annotated[str | None, Query(max_length=64)] = None,
+             severity: Severity | None = None) -> dict[str, Any]:
+    """Gaps, per-region coverage and per-engineer burden over [from, to) (default: horizon)."""
+    current = services.current.get(team)
+    window = parse_window(start, end, current.scenario.horizon)
+    report = gap_report(current.scenario, current.require_rota(), *window, region, severity)
+    return report.to_json()

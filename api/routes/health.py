@@ -1,0 +1,20 @@
+"""`GET /healthz`: liveness and store reachability (503 when the store does not answer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from api.deps import ServicesDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz(response: Response, services: ServicesDep) -> dict[str, Any]:
+    reachable = services.store.ping()
+    if not reachable:
+        response.status_code = 503
+    return {"status": "ok" if reachable else "degraded",
+            "store": "ok" if reachable else "unreachable"}

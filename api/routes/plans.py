@@ -1,0 +1,115 @@
+"""Plans: `POST /v1/teams/{team}/plans` (plan) starts a solve and answers 202 with its id;
+`GET .../plans/{id}` (read) shows status and progress, and when done the rota and report;
+`POST .../plans/{id}/publish` (plan) makes the plan's rota the team's next version.
+
+`previous` names a rota version of the team the plan should stay close to. A plan is published at
+most once; a rota version's `If-Match` applies to the publish as to an upload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
+from api.planning import PlanRequest
+from api.problems import Unavailable
+from rota.errors import Conflict, FieldError, InvalidInput
+from rota.rotafile import parse_rota
+from rota.scenario import Scenario
+from rota.store import PlanRecord
+from rota.store.plans import require_done
+
+router = APIRouter(prefix="/v1/teams", tags=["plans"])
+
+
+class PlanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit_seconds: float | None = Field(default=None, gt=0)
+    previous: int | None = Field(default=None, ge=1, le=2**31 - 1, description="a rota version to stay close to")
+
+
+@router.post("/{team}/plans", status_code=202)
+def start_plan(team: str, response: Response, services: ServicesDep, token: PlanAccess,
+               body: Annotated[PlanIn | None, Body()] = None) -> dict[str, Any]:
+    """Start a solve in the background; poll the plan for progress."""
+    body = body or PlanIn()
+    limit = body.time_limit_seconds or services.settings.plan_default_seconds
+    if limit > services.settings.plan_max_seconds:
+        raise InvalidInput([FieldError("time_limit_seconds", f"at most "
+                                        f"{services.settings.plan_max_seconds:g} seconds")], "plan")
+    scenario, _ = services.store.teams.scenario(team)
+    _check_plannable(scenario)
+    previous = services.store.teams.rota(team, body.previous) if body.previous else None
+    options = {"time_limit_seconds": limit, "previous": body.previous}
+    record = services.store.plans.create(team, options, token.label or token.id)
+    request = PlanRequest(scenario, limit, previous, dt.datetime.now(dt.UTC),
+                          services.settings.plan_solver_threads)
+    services.runner.submit(record, request)
+    response.headers["Location"] = f"/v1/teams/{team}/plans/{record.id}"
+    return {"id": record.id, "status": record.status}
+
+
+@router.get("/{team}/plans/{plan_id}")
+def get_plan(team: str, plan_id: str, services: ServicesDep,
+             _token: ReadAccess) -> dict[str, Any]:
+    """Status, progress and, when done, the rota and its report."""
+    return plan_json(services.store.plans.get(team, plan_id))
+
+
+@router.post("/{team}/plans/{plan_id}/publish", status_code=201)
+def publish_plan(team: str, plan_id: str, response: Response, services: ServicesDep,
+                 token: PlanAccess,
+                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """The plan's rota becomes the team's next rota version."""
+    expected = expected_revision(if_match)
+    record = services.store.plans.get(team, plan_id)
+    result = require_done(record)
+    if record.published_version is not None:
+        raise Conflict(f"plan {plan_id} is already published as version "
+                       f"{record.published_version}")
+    scenario, _ = services.store.teams.scenario(team)
+    rota = parse_rota(result["rota"], scenario)
+    version = services.store.teams.publish(rota, f"plan:{plan_id}", token.label or token.id,
+                                           expected)
+    services.store.plans.mark_published(team, plan_id, version)
+    services.current.forget(team)
+    response.headers["ETag"] = etag(version)
+    return {"team": team, "version": version, "plan": plan_id}
+
+
+def _check_plannable(scenario: Scenario) -> None:
+    """The planner's own size limits, checked before a plan is queued (413 when past them)."""
+    try:
+        from rota.planner import check_limits
+    except ImportError:
+        raise Unavailable("the planner is not available in this build") from None
+    check_limits(scenario)
+
+
+def plan_json(record: PlanRecord) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": record.id,
+        "team": record.team,
+        "status": record.status,
+        "options": record.options,
+        "progress": record.progress,
+        "reason": record.reason,
+        "created_at": _iso(record.created_at),
+        "started_at": _iso(record.started_at),
+        "finished_at": _iso(record.finished_at),
+        "published_version": record.published_version,
+    }
+    if record.result is not None:
+        out["solver_status"] = record.result.get("status")
+        out["rota"] = record.result.get("rota")
+        out["report"] = record.result.get("report")
+    return out
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None

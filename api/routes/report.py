@@ -1,0 +1,45 @@
+"""`GET /v1/teams/{team}/report` (read): the coverage report page, HTML with SVG.
+
+Browsers cannot send a bearer header from a link, so this page (only) also takes the token as
+`?access_token=` (RFC 6750 section 2.3); give such links a `read` token limited to the team.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import ServicesDep, parse_window, services_of
+from api.problems import Unavailable
+from rota.report import gap_report
+from rota.store import Token
+
+router = APIRouter(prefix="/v1/teams", tags=["report"])
+
+
+async def _page_access(request: Request, team: str,
+                       access_token: Annotated[str | None, Query(max_length=200)] = None
+                       ) -> Token:
+    header = request.headers.get("authorization")
+    if header is None and access_token:
+        header = f"Bearer {access_token}"
+    return await services_of(request).tokens.authorize(header, "read", team)
+
+
+@router.get("/{team}/report", response_class=HTMLResponse)
+def report_page(team: str, services: ServicesDep,
+                _token: Annotated[Token, Depends(_page_access)],
+                start: Annotated[str | None, Query(alias="from")] = None,
+                end: Annotated[str | None, Query(alias="to")] = None) -> HTMLResponse:
+    """The coverage report of the current rota version."""
+    current = services.current.get(team)
+    rota = current.require_rota()
+    report = gap_report(current.scenario, rota,
+                        *parse_window(start, end, current.scenario.horizon))
+    try:
+        from rota.render.html import report_page as render
+    except ImportError:
+        raise Unavailable("the HTML report is not available in this build") from None
+    return HTMLResponse(render(current.scenario, rota, report))

@@ -1,0 +1,50 @@
+"""`PUT /v1/teams/{team}` (admin) and `GET /v1/teams/{team}` (read): a team's scenario.
+
+The body is the scenario file, JSON or YAML. `ETag` is the scenario's revision; a `PUT` with a
+stale `If-Match` gets 412, one without `If-Match` replaces whatever is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AdminAccess, ReadAccess, ServicesDep, etag, expected_revision
+from api.routes.body import body_text, raw_body_doc, require_media
+from rota.errors import FieldError, ScenarioInvalid
+from rota.validation import parse_scenario_text
+
+router = APIRouter(prefix="/v1/teams", tags=["teams"])
+
+SCENARIO_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml",
+                  "text/x-yaml", "text/plain")
+
+
+@router.put("/{team}", openapi_extra=raw_body_doc("application/json", "application/yaml"),
+            responses={201: {"description": "created"}, 412: {"description": "stale If-Match"}})
+async def put_team(team: str, request: Request, response: Response, services: ServicesDep,
+                   token: AdminAccess,
+                   if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """Create or replace the team's scenario."""
+    require_media(request, SCENARIO_TYPES)
+    expected = expected_revision(if_match)
+    scenario = parse_scenario_text(await body_text(request, "scenario"))
+    if scenario.team != team:
+        raise ScenarioInvalid([FieldError("team", f"is {scenario.team!r}, the URL says {team!r}")])
+    revision = await run_in_threadpool(services.store.teams.put_scenario, scenario, expected,
+                                       token.label or token.id)
+    services.current.forget(team)
+    response.status_code = 201 if revision == 1 else 200
+    response.headers["ETag"] = etag(revision)
+    return {"team": team, "revision": revision}
+
+
+@router.get("/{team}")
+def get_team(team: str, response: Response, services: ServicesDep,
+             _token: ReadAccess) -> dict[str, Any]:
+    """The team's scenario, as stored (defaults filled in)."""
+    scenario, revision = services.store.teams.scenario(team)
+    response.headers["ETag"] = etag(revision)
+    return scenario.model_dump(mode="json", exclude_none=True)

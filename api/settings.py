@@ -1,0 +1,41 @@
+"""Every setting of the service, read from the environment with the `ROTA_` prefix.
+
+| variable | default | meaning |
+|---|---|---|
+| `ROTA_DATABASE_URL` | `sqlite:///./rota.db` | the store; `postgresql+psycopg://user:pw@host/db` in production |
+| `ROTA_SLACK_SIGNING_SECRET` | unset | Slack app signing secret; unset: the Slack endpoint answers 503 |
+| `ROTA_SLACK_TEAM` | unset | team a `/oncall` command asks about when its first word is not a team id |
+| `ROTA_MAX_BODY_BYTES` | 8 MiB | larger request bodies are refused with 413 |
+| `ROTA_PLAN_WORKERS` | 1 | solves that run at once (each CP-SAT solve uses `ROTA_PLAN_SOLVER_THREADS` threads) |
+| `ROTA_PLAN_SOLVER_THREADS` | 2 | CP-SAT search workers of one solve |
+| `ROTA_PLAN_DEFAULT_SECONDS` | 30 | a plan's time limit when the request gives none |
+| `ROTA_PLAN_MAX_SECONDS` | 600 | the largest time limit a request may ask for |
+| `ROTA_TOKEN_CACHE_SECONDS` | 5 | a verified token is trusted this long without a store read |
+| `ROTA_REVISION_CHECK_SECONDS` | 0 | `now` trusts its index this long without a revision read |
+
+So a revoked token may still work for `ROTA_TOKEN_CACHE_SECONDS`; 0 turns the cache off.
+With `ROTA_REVISION_CHECK_SECONDS` 0 each `now` reads the team's revision (one integer);
+above 0, a write by another process shows in `now` after at most that long.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rota.store import DEFAULT_DATABASE_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROTA_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_signing_secret: SecretStr | None = None
+    slack_team: str | None = None
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    plan_workers: int = Field(default=1, ge=1, le=64)
+    plan_solver_threads: int = Field(default=2, ge=1, le=64)
+    plan_default_seconds: float = Field(default=30.0, gt=0)
+    plan_max_seconds: float = Field(default=600.0, gt=0)
+    token_cache_seconds: float = Field(default=5.0, ge=0)
+    revision_check_seconds: float = Field(default=0.0, ge=0)

@@ -1,0 +1,187 @@
+"""`rota serve`, `rota demo`, `rota token create|revoke` and `rota feed create|revoke`.
+
+The store is `ROTA_DATABASE_URL` (default: `rota.db`, a SQLite file in the working directory).
+The HTTP app is loaded by uvicorn from its import string (`api.app:create_app`), so the core never
+imports the `api` package; the server reads every other `ROTA_` setting from the environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rota.cli.app import EXIT_FAILED, app, err, out, reports_errors
+from rota.errors import NotFound
+from rota.rotafile import Rota
+from rota.scenario import Scenario
+from rota.store import DEFAULT_DATABASE_URL, Store
+from rota.validation import load_scenario
+
+APP_FACTORY = "api.app:create_app"
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "example" / "streaming-sre.yaml"
+
+token_app = typer.Typer(help="API tokens: made once and shown once, stored as hashes.",
+                        no_args_is_help=True)
+feed_app = typer.Typer(help="Per-engineer calendar feed URLs (secret, revocable).",
+                       no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(feed_app, name="feed")
+
+HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]
+PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
+
+
+def database_url() -> str:
+    return os.environ.get("ROTA_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+# The one set of uvicorn options (bench/api.py serves its baseline app with the same).
+UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info", "access_log": False,
+                                   "proxy_headers": False}
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **UVICORN_OPTIONS)
+
+
+@app.command()
+@reports_errors
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """The HTTP API over the store in ROTA_DATABASE_URL (migrated on start)."""
+    Store.open(database_url()).close()
+    _serve(host, port)
+
+
+@token_app.command("create")
+@reports_errors
+def token_create(
+    scope: Annotated[str, typer.Option(help="read, plan or admin (each includes the ones before).")],
+    team: Annotated[list[str] | None, typer.Option(help="Limit to this team (repeatable).")] = None,
+    label: Annotated[str | None, typer.Option(help="Who or what the token is for.")] = None,
+) -> None:
+    """Make an API token and print it (it is shown only this once)."""
+    store = Store.open(database_url())
+    try:
+        secret, token = store.tokens.create(scope, team or None, label)
+    finally:
+        store.close()
+    err.print(f"token {token.id}: scope {token.scope}, teams "
+              f"{', '.join(token.teams) if token.teams else 'all'}", highlight=False)
+    typer.echo(secret)
+
+
+@token_app.command("revoke")
+@reports_errors
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The id printed at creation.")]) -> None:
+    """Revoke a token (servers may honour it for ROTA_TOKEN_CACHE_SECONDS more)."""
+    store = Store.open(database_url())
+    try:
+        store.tokens.revoke(token_id)
+    finally:
+        store.close()
+    err.print(f"revoked {token_id}")
+
+
+@feed_app.command("create")
+@reports_errors
+def feed_create(team: str, engineer: str,
+                base_url: Annotated[str, typer.Option(help="Where the API is reached.")]
+                = "http://127.0.0.1:8000") -> None:
+    """Make (or remake, revoking the old) an engineer's calendar feed URL and print it."""
+    store = Store.open(database_url())
+    try:
+        scenario, _ = store.teams.scenario(team)
+        if engineer not in scenario.engineer_by_id:
+            raise NotFound(f"no engineer {engineer!r} in team {team!r}")
+        secret = store.tokens.create_feed(team, engineer)
+    finally:
+        store.close()
+    typer.echo(f"{base_url.rstrip('/')}/v1/teams/{team}/calendars/{engineer}.ics?token={secret}")
+
+
+@feed_app.command("revoke")
+@reports_errors
+def feed_revoke(team: str, engineer: str) -> None:
+    """Revoke an engineer's calendar feed URL."""
+    store = Store.open(database_url())
+    try:
+        store.tokens.revoke_feed(team, engineer)
+    finally:
+        store.close()
+    err.print(f"revoked the calendar feed of {engineer} in {team}")
+
+
+@app.command()
+@reports_errors
+def demo(
+    scenario: Annotated[Path, typer.Option(help="Scenario to plan.")] = EXAMPLE,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="Seconds of search.")]
+    = 45.0,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server.")]
+    = True,
+) -> None:
+    """Plan the bundled example, store and publish it, serve the API, print URLs and a token."""
+    loaded = load_scenario(scenario)
+    store = Store.open(database_url())
+    try:
+        version = _plan_and_publish(store, loaded, time_limit)
+        admin, _ = store.tokens.create("admin", None, "demo admin")
+        reader, _ = store.tokens.create("read", [loaded.team], "demo report link")
+        first = loaded.engineers[0].id if loaded.engineers else None
+        feed = store.tokens.create_feed(loaded.team, first) if first else None
+    finally:
+        store.close()
+    base = f"http://{host}:{port}"
+    team = f"{base}/v1/teams/{loaded.team}"
+    out.print(f"\n[bold]{loaded.team}[/]: rota version {version} published to {database_url()}\n",
+              highlight=False)
+    lines = [
+        ("API docs", f"{base}/docs"),
+        ("report page", f"{team}/report?access_token={reader}"),
+        ("admin token", admin),
+        ("who responds now",
+         f"curl -H 'Authorization: Bearer {admin}' '{team}/now?region={loaded.regions[0].id}'"),
+        ("who responds at T",
+         f"curl -H 'Authorization: Bearer {admin}' '{team}/now?at={_sample_instant(loaded)}'"),
+        ("gaps", f"curl -H 'Authorization: Bearer {admin}' '{team}/gaps'"),
+    ]
+    if feed and first:
+        lines.append((f"calendar of {first}", f"{team}/calendars/{first}.ics?token={feed}"))
+    for name, value in lines:
+        typer.echo(f"{name:>18}: {value}")
+    typer.echo("")
+    if serve_api:
+        _serve(host, port)
+
+
+def _sample_instant(scenario: Scenario) -> str:
+    """Noon UTC of the horizon's second day: inside the rota whatever today is."""
+    noon = scenario.horizon.start_at + dt.timedelta(days=1, hours=12)
+    return noon.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plan_and_publish(store: Store, scenario: Scenario, time_limit: float) -> int:
+    from rota.planner import PlanOptions, plan
+
+    store.teams.put_scenario(scenario, by="rota demo")
+    err.print(f"planning {scenario.team} ({len(scenario.engineers)} engineers, "
+              f"{scenario.horizon.days} days) for up to {time_limit:g} s ...", highlight=False)
+    last: dict[str, Any] = {}
+    result = plan(scenario, PlanOptions(time_limit_seconds=time_limit),
+                  on_progress=lambda p: last.update(progress=p), stop=threading.Event())
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        err.print(f"[bold red]no feasible rota[/] (solver status {result.status}); "
+                  "try a longer --time-limit")
+        raise typer.Exit(EXIT_FAILED)
+    rota: Rota = result.rota
+    err.print(f"{result.status}: {len(rota.shifts)} shifts", highlight=False)
+    return store.teams.publish(rota, "demo", "rota demo")
