@@ -119,7 +119,7 @@ class _Throttle:
         self.store = store
         self.plan_id = plan_id
         self.latest: dict[str, Any] | None = None
-        self._written = 0.0
+        self._written = float("-inf")  # the first report is always written
 
     def record(self, progress: Any) -> None:
         self.latest = progress_json(progress)
