@@ -58,14 +58,18 @@ def plan(
     box: dict[str, Any] = {}
     display = _ProgressDisplay(time_limit) if out.is_terminal else None
 
+    finished = threading.Event()
+
     def work() -> None:
         try:
             box["result"] = run_plan(loaded, options, display.update if display else None, stop)
         except BaseException as exc:  # handed to the main thread, which re-raises it
             box["error"] = exc
+        finally:
+            finished.set()
 
     worker = threading.Thread(target=work, name="plan", daemon=True)
-    interrupted = _run(worker, stop, display)
+    interrupted = _run(worker, finished, stop, display)
     if "error" in box:
         raise box["error"]
     result: PlanResult = box["result"]
@@ -80,8 +84,17 @@ def plan(
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _run(worker: threading.Thread, stop: threading.Event, display: _ProgressDisplay | None) -> bool:
-    """Run the worker; Ctrl-C asks it to stop and waits for the best rota. True when interrupted."""
+def _run(
+    worker: threading.Thread,
+    finished: threading.Event,
+    stop: threading.Event,
+    display: _ProgressDisplay | None,
+) -> bool:
+    """Run the worker; Ctrl-C asks it to stop and waits for the best rota. True when interrupted.
+
+    The main thread waits on an Event, not `Thread.join`: a Ctrl-C inside `join` can leave the
+    thread looking finished while it still runs (CPython gh-90882).
+    """
     interrupted = False
     live = Live(display.table(), console=out, refresh_per_second=4) if display else None
     if live:
@@ -89,9 +102,9 @@ def _run(worker: threading.Thread, stop: threading.Event, display: _ProgressDisp
         display.live = live  # type: ignore[union-attr]
     worker.start()
     try:
-        while worker.is_alive():
+        while not finished.is_set():
             try:
-                worker.join(0.25)
+                finished.wait(0.25)
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()

@@ -8,30 +8,56 @@ rules (`rules.py`), coverage rows on an aggregated grid (`grid.py`) and named ob
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rota.errors import LimitExceeded
-from rota.limits import PLANNER_MAX_CANDIDATES, PLANNER_MAX_ENGINEER_DAYS, PLANNER_MAX_HORIZON_DAYS
+from rota.limits import (
+    PLANNER_CANDIDATE_WORKERS,
+    PLANNER_MAX_CANDIDATES,
+    PLANNER_MAX_ENGINEER_DAYS,
+    PLANNER_MAX_HORIZON_DAYS,
+)
 from rota.planner.build import PlanModel
-from rota.planner.candidates import Candidate, CandidatePolicy, annotate_costs, engineer_candidates
+from rota.planner.candidates import (
+    Candidate,
+    CandidatePolicy,
+    annotate_costs,
+    engineer_candidates,
+    shift_lengths,
+)
 from rota.planner.grid import add_coverage
-from rota.planner.objective import STAGES, changes
-from rota.planner.pins import check_forced_together, pin_candidates, previous_candidates
+from rota.planner.objective import STAGES, changes, lexicographic
+from rota.planner.pins import (
+    check_forced_together,
+    pin_candidates,
+    previous_candidates,
+    rules_hold,
+)
 from rota.planner.progress import Progress
 from rota.planner.rules import HARD_RULES
-from rota.planner.search import SearchResult, SearchSettings, solve_staged
+from rota.planner.search import FIRST_STAGE_SHARE, SearchResult, SearchSettings, solve_staged
 from rota.planner.summary import build_report, to_rota
+from rota.planner.warmstart import warm_start, window_days
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.spans import to_ts
-from rota.team import horizon_range, team_time
+from rota.team import TeamTime, horizon_range, team_time
 
 __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
 
+# Re-planning spends most of its time on coverage and minimal change (one stage, see objective.py);
+# the comfort terms may then only rearrange within that many changes.
+REPLAN_FIRST_STAGE_SHARE = 0.8
+REPORT_SHARE = 0.03  # of the time limit, kept for the report after the search
+WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota on big models
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
+CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
+BIG_ENGINEER_DAYS = 1_500
 
 
 @dataclass(frozen=True)
@@ -57,7 +83,12 @@ def plan(
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
 ) -> PlanResult:
-    """The best rota within the time limit; `stop` ends the search early with the best so far."""
+    """The best rota within the time limit; `stop` ends the search early with the best so far.
+
+    The time limit covers building the model, the search and the report (a small share of it is
+    kept for the report).
+    """
+    started = time.monotonic()
     check_limits(scenario)
     lo, hi = horizon_range(scenario)
     team = team_time(scenario, lo, hi)
@@ -69,14 +100,37 @@ def plan(
     add_coverage(pm)
     terms = [stage(pm) for stage in STAGES]
     if options.previous is not None:
-        terms.append(changes(pm))
+        terms[0] = lexicographic(terms[0], changes(pm))
     hint = [1 if c.previous or c.forced else 0 for c in cands]
-    settings = SearchSettings(options.time_limit_seconds, options.workers, options.seed,
-                              options.deterministic)
-    search: SearchResult = solve_staged(pm, terms, settings, hint, on_progress, stop)
+    settings = search_settings(options, len(cands), time.monotonic() - started)
+    warm = window_days(pm) < scenario.horizon.days and options.previous is None
+    valid = warm or rules_hold(scenario, team, [c for c, h in zip(cands, hint, strict=True) if h])
+    if warm:
+        began = time.monotonic()
+        hint = warm_start(pm, settings.time_limit * WARM_START_SHARE, settings, on_progress, stop)
+        spent = settings.time_limit * WARM_START_SHARE if options.deterministic \
+            else time.monotonic() - began
+        settings = dataclasses.replace(settings, time_limit=max(settings.time_limit - spent, 0.1))
+    search: SearchResult = solve_staged(pm, terms, settings, hint, on_progress, stop, valid)
+    search.seconds = time.monotonic() - started
     rota = to_rota(scenario, cands, search, options.previous)
     report = build_report(scenario, team, pm, search, rota, options)
     return PlanResult(search.status, rota, report)
+
+
+def search_settings(options: PlanOptions, candidates: int, spent: float) -> SearchSettings:
+    """Solver settings: the time left after building, workers within the memory guard."""
+    limit = options.time_limit_seconds
+    left = limit if options.deterministic else limit - spent - REPORT_SHARE * limit
+    workers = max(1, min(options.workers, PLANNER_CANDIDATE_WORKERS // max(candidates, 1)))
+    return SearchSettings(
+        time_limit=max(left, 0.1),
+        workers=workers,
+        seed=options.seed,
+        deterministic=options.deterministic,
+        presolve_first=options.previous is None,
+        first_share=FIRST_STAGE_SHARE if options.previous is None else REPLAN_FIRST_STAGE_SHARE,
+    )
 
 
 def check_limits(scenario: Scenario) -> None:
@@ -93,18 +147,14 @@ def check_limits(scenario: Scenario) -> None:
 
 
 def gather_candidates(
-    scenario: Scenario, team: object, previous: Rota | None, now: int | None
+    scenario: Scenario, team: TeamTime, previous: Rota | None, now: int | None
 ) -> list[Candidate]:
     """Generated candidates, pins, frozen and keepable previous shifts, without duplicates."""
-    from rota.team import TeamTime
-
-    assert isinstance(team, TeamTime)
     pins = pin_candidates(scenario, team)
     frozen, keep = previous_candidates(scenario, team, previous, now)
     check_forced_together(scenario, team, pins + frozen)
     policy = candidate_policy(scenario)
     forced = [c for _, c in pins + frozen]
-    blocked = _forced_windows(forced)
     out: dict[tuple[int, int, int], Candidate] = {}
     for c in forced:
         out[(c.eng, c.start, c.end)] = c
@@ -112,8 +162,8 @@ def gather_candidates(
         out.setdefault((c.eng, c.start, c.end), c)
     for eng in range(len(scenario.engineers)):
         for c in engineer_candidates(scenario, team, eng, policy):
-            if _clashes_with_frozen(c, blocked, now):
-                continue
+            if now is not None and c.start < now:
+                continue  # before `now` nothing changes: no new shift starts in the past
             key = (c.eng, c.start, c.end)
             if key in out:
                 continue
@@ -128,25 +178,12 @@ def gather_candidates(
 
 
 def candidate_policy(scenario: Scenario) -> CandidatePolicy:
-    """Thin the start grid so each engineer-day offers at most about 60 candidates."""
-    from rota.planner.candidates import shift_lengths
-
+    """Thin the start grid so each engineer-day offers at most about 60 candidates (36 on big teams)."""
     lengths = len(shift_lengths(scenario))
     step = scenario.rules.shift_start_step_minutes
+    big = len(scenario.engineers) * scenario.horizon.days > BIG_ENGINEER_DAYS
+    cap = CANDIDATES_PER_ENGINEER_DAY_BIG if big else CANDIDATES_PER_ENGINEER_DAY
     stride = 1
-    while (24 * 60 // (step * stride)) * lengths > CANDIDATES_PER_ENGINEER_DAY:
+    while (24 * 60 // (step * stride)) * lengths > cap:
         stride += 1
     return CandidatePolicy(stride_steps=stride)
-
-
-def _forced_windows(forced: list[Candidate]) -> dict[int, list[Candidate]]:
-    out: dict[int, list[Candidate]] = {}
-    for c in forced:
-        if c.forced == "frozen":
-            out.setdefault(c.eng, []).append(c)
-    return out
-
-
-def _clashes_with_frozen(c: Candidate, frozen: dict[int, list[Candidate]], now: int | None) -> bool:
-    """Before `now` nothing changes: no new shift starts in the past."""
-    return now is not None and c.start < now

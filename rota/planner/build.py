@@ -27,6 +27,7 @@ class Term:
     expr: LinearExpr
     upper: int
     unit: str
+    scale: int = 1  # the leading term's weight when this term is two in lexicographic order
 
 
 @dataclass
@@ -39,12 +40,29 @@ class PlanModel:
     terms: dict[str, Term] = field(default_factory=dict)
     # Coverage rows: (region id, start, end, required, shortfall var, weight per unit of shortfall)
     rows: list[tuple[str, int, int, int, cp_model.IntVar, int]] = field(default_factory=list)
-    extra_vars: list[cp_model.IntVar] = field(default_factory=list)
+    # How each derived variable follows from the shift Booleans, for completing a hint:
+    # (var index, required or 0, [(coefficient, var index)]) meaning
+    # value = max(0, required - sum) when required > 0, else value = sum.
+    derived: list[tuple[int, int, list[tuple[int, int]]]] = field(default_factory=list)
+    # Fairness peaks: (var index, [[(coefficient, var index)] per engineer]), value = max of sums.
+    peaks: list[tuple[int, list[list[tuple[int, int]]]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.x = [
             self.model.new_bool_var(f"shift_e{c.eng}_{c.start}_{c.end}") for c in self.cands
         ]
+
+    def complete_hint(self, shifts: list[int]) -> list[int]:
+        """Values of every model variable for the rota choosing `shifts` (0/1 per candidate)."""
+        values = [0] * len(self.model.proto.variables)
+        for var, value in zip(self.x, shifts, strict=True):
+            values[var.index] = value
+        for index, required, terms in self.derived:
+            total = sum(k * values[i] for k, i in terms)
+            values[index] = max(0, required - total) if required else total
+        for index, loads in self.peaks:
+            values[index] = max((sum(k * values[i] for k, i in load) for load in loads), default=0)
+        return values
 
     def by_engineer(self) -> dict[int, list[int]]:
         out: dict[int, list[int]] = defaultdict(list)

@@ -5,8 +5,10 @@ engineer's zone). Starts lie on the rules' `shift_start_step_minutes` in local w
 `rota.zones.to_utc`, so DST follows the one policy; a start a spring-forward skips is not offered),
 on a stride of whole steps that keeps the count at "tens per day". Lengths run from
 `shift_hours.min` to `.max` in `LENGTH_STRIDE_MINUTES` (plus the max itself), on the 15-minute grid.
-A candidate lies inside the horizon and overlaps neither the engineer's leave nor (unless
-`work_on_public_holidays`) a local public holiday: those rules hold by construction.
+A candidate overlaps the horizon (one running at its start or end may begin the day before or
+end the day after, so the edges can be covered; only the part inside counts) and overlaps neither
+the engineer's leave nor (unless `work_on_public_holidays`) a local public holiday: those rules
+hold by construction.
 
 Pins, frozen past shifts and kept previous shifts join as extra candidates with flags.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rota.availability import band_profile, leave_spans
 from rota.scenario import Engineer, Scenario
 from rota.spans import Instant, Span, from_ts, merge, to_ts
 from rota.spanset import SpanSet
@@ -25,6 +28,7 @@ from rota.team import TeamTime
 from rota.zones import to_utc, zone
 
 LENGTH_STRIDE_MINUTES = 120
+EDGE_SECONDS = 86400
 DAY = dt.timedelta(days=1)
 
 
@@ -56,17 +60,23 @@ class CandidatePolicy:
 
 
 def blocked_spans(scenario: Scenario, team: TeamTime, engineer: Engineer) -> list[Span]:
-    """Leave, plus public holidays unless the rules allow holiday work: no shift may overlap these."""
-    spans = list(team.leave.get(engineer.id, []))
+    """Leave, plus public holidays unless the rules allow holiday work: no shift may overlap these.
+
+    Taken a day beyond the horizon on each side, where candidates at the edges may reach.
+    """
+    spans = leave_spans(engineer)
     if not scenario.rules.work_on_public_holidays:
-        spans += list(team.group_of[engineer.id].profile.holidays)
+        lo, hi = team.lo - EDGE_SECONDS, team.hi + EDGE_SECONDS
+        profile = band_profile(engineer.timezone, engineer.working_hours, engineer.sleep,
+                               engineer.holiday_country, lo, hi)
+        spans += list(profile.holidays)
     return merge(spans)
 
 
 def local_days(engineer: Engineer, lo: Instant, hi: Instant) -> list[dt.date]:
     """Local dates of the engineer on which a shift inside [lo, hi) may start."""
     tz = zone(engineer.timezone)
-    first = from_ts(lo).astimezone(tz).date()
+    first = from_ts(lo).astimezone(tz).date() - DAY
     last = from_ts(hi - 1).astimezone(tz).date()
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
@@ -104,7 +114,7 @@ def engineer_candidates(
         for start in local_starts(engineer, day, step):
             for length in lengths:
                 end = start + length
-                if start < team.lo or end > team.hi:
+                if end <= team.lo or start >= team.hi:
                     continue
                 out.append(Candidate(eng, day, start, end))
     if len(blocked) and out:

@@ -61,6 +61,7 @@ def segment_var(pm: PlanModel, seg: Segments, eng: int, j: int) -> cp_model.IntV
         else:
             var = pm.model.new_bool_var(f"on_e{eng}_{seg.bounds[j]}")
             pm.model.add(sum(pm.x[i] for i in cover) == var)
+            pm.derived.append((var.index, 0, [(1, pm.x[i].index) for i in cover]))
             seg.vars[j] = var
     return seg.vars[j]
 
@@ -82,29 +83,35 @@ def exposure_weights(scenario: Scenario) -> dict[tuple[str, bool], int]:
     }
 
 
-def add_coverage(pm: PlanModel) -> None:
+def add_coverage(pm: PlanModel, window: tuple[int, int] | None = None) -> None:
+    """Coverage rows for every region, over the horizon or only inside `window`."""
     segments = engineer_segments(pm)
     exposure = exposure_weights(pm.scenario)
     for region in pm.scenario.regions:
-        _region_rows(pm, region, segments, exposure)
+        _region_rows(pm, region, segments, exposure, window or (pm.team.lo, pm.team.hi))
 
 
 def _region_rows(
-    pm: PlanModel, region: Region, segments: dict[int, Segments], exposure: dict[tuple[str, bool], int]
+    pm: PlanModel,
+    region: Region,
+    segments: dict[int, Segments],
+    exposure: dict[tuple[str, bool], int],
+    window: tuple[int, int],
 ) -> None:
     team = pm.team
-    demand = [d for d in team.demand[region.id] if d.responders > 0]
+    lo, hi = window
+    demand = [d for d in team.demand[region.id] if d.responders > 0 and d.end > lo and d.start < hi]
     if not demand:
         return
     index = {e.id: i for i, e in enumerate(pm.scenario.engineers)}
     serving = [index[e.id] for e in pm.scenario.engineers if region.id in e.regions and index[e.id] in segments]
-    edges = [np.array([team.lo, team.hi], dtype=np.int64)]
+    edges = [np.array([lo, hi], dtype=np.int64)]
     edges.append(np.array([t for d in demand for t in (d.start, d.end)], dtype=np.int64))
     for eng in serving:
         edges.append(np.asarray(segments[eng].bounds, dtype=np.int64))
         edges.append(team.group_of[pm.scenario.engineers[eng].id].edges())
     points = np.unique(np.concatenate(edges))
-    points = points[(points >= team.lo) & (points <= team.hi)]
+    points = points[(points >= lo) & (points <= hi)]
     at = points[:-1]
     d_idx = _demand_index(demand, at)
     matrix = np.full((len(at), len(serving)), -1, dtype=np.int64)
@@ -163,4 +170,5 @@ def _merge_rows(
             pm.model.add(sum(terms) + short >= d.responders)
         else:
             pm.model.add(short == d.responders)
+        pm.derived.append((short.index, d.responders, [(1, t.index) for t in terms]))
         pm.rows.append((region.id, int(points[a]), int(points[b]), d.responders, short, weight))

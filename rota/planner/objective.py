@@ -8,6 +8,12 @@
    carries the nights or weekends alone;
 5. `changes`: with a previous rota, shifts dropped from it plus shifts added to it.
 
+When re-planning, `changes` moves up to second place, right after coverage, and shares the first
+stage with it as `uncovered x (1 + most changes) + changes`, an order the weight guarantees: the
+previous rota was already optimised for the comfort terms, and "Ana is sick next week" should move
+Ana's shifts, not reshuffle the month to save a few asleep minutes elsewhere (measured on the M
+benchmark: with `changes` last, re-planning changed 70% of the shift-hours outside that week).
+
 Each stage keeps every earlier term at the value it reached (`search.py`), so a later term can never
 buy itself with an earlier one: the order is guaranteed, not a matter of weights.
 """
@@ -61,6 +67,7 @@ def _max_relative(pm: PlanModel, kind: str) -> tuple[cp_model.IntVar, int]:
     peak = pm.model.new_int_var(0, bound, f"fairness_max_{kind}")
     for coeffs, _ in loads.values():
         pm.model.add(sum(k * pm.x[i] for k, i in coeffs) <= peak)
+    pm.peaks.append((peak.index, [[(k, pm.x[i].index) for k, i in coeffs] for coeffs, _ in loads.values()]))
     return peak, bound
 
 
@@ -68,6 +75,14 @@ def changes(pm: PlanModel) -> Term:
     kept = [(c, x) for c, x in zip(pm.cands, pm.x, strict=True) if not c.forced]
     expr = sum((1 - x) if c.previous else x for c, x in kept)
     return Term("changes", expr, len(kept), "shifts dropped or added against the previous rota")
+
+
+def lexicographic(first: Term, second: Term) -> Term:
+    """One term minimising `first`, then `second`: the weight exceeds any value of `second`."""
+    scale = second.upper + 1
+    expr = first.expr * scale + second.expr  # type: ignore[operator]
+    return Term(f"{first.name}+{second.name}", expr, first.upper * scale + second.upper,
+                f"{first.unit} x {scale} + {second.unit}", scale)
 
 
 STAGES = [uncovered, asleep, off_hours, fairness]

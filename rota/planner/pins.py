@@ -78,9 +78,8 @@ def previous_candidates(
         if shift.engineer not in index:
             continue
         eng = index[shift.engineer]
-        start = max(to_ts(shift.start), team.lo)
-        end = min(to_ts(shift.end), team.hi)
-        if end <= start:
+        start, end = to_ts(shift.start), to_ts(shift.end)
+        if end <= team.lo or start >= team.hi:
             continue
         c = Candidate(eng, local_day_of(scenario.engineers[eng], start), start, end, previous=True)
         if now is not None and to_ts(shift.start) < now:
@@ -91,8 +90,23 @@ def previous_candidates(
     return frozen, keep
 
 
-def check_forced_together(scenario: Scenario, team: TeamTime, forced: list[tuple[str, Candidate]]) -> None:
-    """Rules between forced shifts: one per day, rest, weekly hours, consecutive days."""
+def rules_hold(scenario: Scenario, team: TeamTime, shifts: list[Candidate]) -> bool:
+    """Whether these shifts together keep the rules between shifts (a rota to start from)."""
+    try:
+        check_forced_together(scenario, team, [("", c) for c in shifts], strict=True)
+    except PlanningError:
+        return False
+    return True
+
+
+def check_forced_together(
+    scenario: Scenario, team: TeamTime, forced: list[tuple[str, Candidate]], strict: bool = False
+) -> None:
+    """Rules between forced shifts: one per day, rest, weekly hours, consecutive days.
+
+    Two shifts of `previous` that started before `now` on one local date are history and pass,
+    unless `strict`.
+    """
     rest = round(scenario.rules.min_rest_hours * 3600)
     by_eng: dict[int, list[tuple[str, Candidate]]] = defaultdict(list)
     for label, c in forced:
@@ -100,7 +114,7 @@ def check_forced_together(scenario: Scenario, team: TeamTime, forced: list[tuple
     for eng, items in by_eng.items():
         items.sort(key=lambda item: item[1].start)
         for (la, a), (lb, b) in zip(items, items[1:], strict=False):
-            if a.day == b.day and a.forced == "pin" and b.forced == "pin":
+            if a.day == b.day and (strict or a.forced == "pin" or b.forced == "pin"):
                 raise PlanningError(f"{lb} breaks the hard rule one_shift_per_day with {la}")
             if b.start < a.end + rest:
                 raise PlanningError(

@@ -16,10 +16,15 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from rota.limits import PLANNER_MAX_MEMORY_MB
 from rota.planner.build import PlanModel, Term
 from rota.planner.progress import Progress, ProgressCallback, StopWatcher
 
 FIRST_STAGE_SHARE = 0.5
+# Past this many candidates, stages that start from a complete hint skip presolve: it costs seconds
+# per stage on the big models, while the hint gives the search its start directly. The first stage
+# of a fresh plan keeps it, for the bound that proves optimality.
+PRESOLVE_LATER_STAGES_UP_TO = 20_000
 
 
 @dataclass
@@ -30,6 +35,16 @@ class StageResult:
     bound: float | None
     seconds: float
     unit: str
+    scale: int = 1
+
+    @property
+    def lead_value(self) -> float | None:
+        """The leading term's value, when this stage is two terms in lexicographic order."""
+        return None if self.value is None else float(self.value // self.scale)
+
+    @property
+    def lead_bound(self) -> float | None:
+        return None if self.bound is None else float(-(-self.bound // self.scale))
 
     def to_json(self) -> dict[str, object]:
         return {"term": self.name, "status": self.status, "value": self.value,
@@ -51,6 +66,8 @@ class SearchSettings:
     workers: int
     seed: int
     deterministic: bool
+    presolve_first: bool = True  # presolve the first stage even when starting from a full hint
+    first_share: float = FIRST_STAGE_SHARE  # of the time limit, for the first stage
 
 
 def solve_staged(
@@ -60,23 +77,40 @@ def solve_staged(
     hint: list[int] | None,
     on_progress: Callable[[Progress], None] | None,
     stop: threading.Event | None,
+    hint_is_valid: bool = False,
 ) -> SearchResult:
+    """Minimise `terms` in order; a valid hint is the answer when the first stage finds nothing.
+
+    A valid hint is completed to every variable, so the first stage starts from it at once.
+    """
     started = time.monotonic()
     callback = ProgressCallback(started, on_progress, stop)
     result = SearchResult(status="UNKNOWN", chosen=None)
-    values = hint
+    full = pm.complete_hint(hint) if hint_is_valid and hint is not None else None
     with StopWatcher(stop) as watcher:
         for k, term in enumerate(terms):
             if stop is not None and stop.is_set():
                 result.stopped = True
+                if k == 0 and hint_is_valid and hint is not None:
+                    result.status = "FEASIBLE"
+                    result.chosen = [i for i, v in enumerate(hint) if v]
                 break
             budget = _budget(settings, k, len(terms), time.monotonic() - started)
-            stage = _solve_stage(pm, term, settings, budget, values, callback, watcher)
+            presolve = len(pm.cands) <= PRESOLVE_LATER_STAGES_UP_TO or full is None or (
+                k == 0 and settings.presolve_first)
+            stage = _solve_stage(pm, term, settings, budget, hint, full, presolve, callback, watcher)
             result.stages.append(stage)
-            if stage.value is None:
+            if stage.value is None:  # no solution in this stage's time: keep the incumbent
                 if k == 0:
                     result.status = stage.status
-                break
+                    if hint_is_valid and hint is not None:
+                        result.status = "FEASIBLE"
+                        result.chosen = [i for i, v in enumerate(hint) if v]
+                    break
+                result.status = "FEASIBLE"
+                continue
+            assert watcher.solver is not None
+            full = list(watcher.solver.response_proto.solution)
             values = stage_values(pm, watcher.solver)
             result.chosen = [i for i, v in enumerate(values) if v]
             _keep(pm, term, stage)
@@ -93,11 +127,11 @@ def solve_staged(
 
 
 def _budget(settings: SearchSettings, k: int, n: int, elapsed: float) -> float:
-    total = settings.time_limit
+    total, first = settings.time_limit, settings.first_share
     if settings.deterministic or n == 1:
-        return total * (FIRST_STAGE_SHARE if k == 0 and n > 1 else (1 - FIRST_STAGE_SHARE) / max(n - 1, 1))
+        return total * (first if k == 0 and n > 1 else (1 - first) / max(n - 1, 1))
     if k == 0:
-        return total * FIRST_STAGE_SHARE
+        return total * first
     return max((total - elapsed) / (n - k), 0.05)
 
 
@@ -107,11 +141,18 @@ def _solve_stage(
     settings: SearchSettings,
     budget: float,
     hint: list[int] | None,
+    full: list[int] | None,
+    presolve: bool,
     callback: ProgressCallback,
     watcher: StopWatcher,
 ) -> StageResult:
+    """One stage; `full` (every variable of the last solution) beats `hint` (shifts only)."""
     pm.model.clear_hints()
-    if hint is not None:
+    if full is not None:
+        proto = pm.model.proto.solution_hint
+        proto.vars.extend(range(len(full)))
+        proto.values.extend(full)
+    elif hint is not None:
         for var, value in zip(pm.x, hint, strict=True):
             pm.model.add_hint(var, value)
     offset = 0
@@ -123,6 +164,9 @@ def _solve_stage(
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.random_seed = settings.seed
+    params.catch_sigint_signal = False  # Ctrl-C belongs to the caller, who sets `stop`
+    params.max_memory_in_mb = PLANNER_MAX_MEMORY_MB  # past it the stage ends with its best
+    params.cp_model_presolve = presolve
     if settings.deterministic:
         params.num_workers = 1
         params.max_deterministic_time = budget
@@ -143,6 +187,7 @@ def _solve_stage(
         bound=solver.best_objective_bound + offset if found else None,
         seconds=time.monotonic() - began,
         unit=term.unit,
+        scale=term.scale,
     )
 
 

@@ -38,8 +38,8 @@ def to_rota(scenario: Scenario, cands: list[Candidate], search: SearchResult, pr
         ),
         solver=SolverInfo(
             status=search.status,
-            objective=first.value if first else None,
-            bound=first.bound if first else None,
+            objective=first.lead_value if first else None,
+            bound=first.lead_bound if first else None,
             seconds=round(search.seconds, 3),
         ),
     )
@@ -64,9 +64,9 @@ def build_report(
         "status": search.status,
         "stopped": search.stopped,
         "seconds": round(search.seconds, 3),
-        "objective": first.value if first else None,
-        "bound": first.bound if first else None,
-        "optimality_gap": optimality_gap(first.value, first.bound) if first else None,
+        "objective": first.lead_value if first else None,
+        "bound": first.lead_bound if first else None,
+        "optimality_gap": optimality_gap(first.lead_value, first.lead_bound) if first else None,
         "stages": [s.to_json() for s in search.stages],
         "model": {"candidates": len(pm.cands), "coverage_rows": len(pm.rows),
                   "shifts": len(rota.shifts)},

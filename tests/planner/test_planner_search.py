@@ -1,0 +1,51 @@
+"""The search machinery: window-by-window warm start, worker guard, lexicographic terms."""
+
+from __future__ import annotations
+
+import pytest
+from plan_checker import make_scenario, violations
+
+import rota.planner.warmstart as warmstart
+from rota.planner import PlanOptions, plan, search_settings
+
+TEAM = {
+    "horizon": {"start": "2026-12-07", "days": 4},
+    "engineers": [
+        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+        {"id": "raj", "timezone": "Asia/Kolkata", "regions": ["eu"]},
+        {"id": "bob", "timezone": "America/New_York", "regions": ["eu"]},
+    ],
+}
+
+
+def test_window_by_window_warm_start_gives_a_valid_rota_as_good(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = make_scenario(**TEAM)
+    whole = plan(scenario, PlanOptions(time_limit_seconds=4.0, workers=2))
+    monkeypatch.setattr(warmstart, "WINDOW_CANDIDATES", 100)  # one-day windows
+    windows = plan(scenario, PlanOptions(time_limit_seconds=4.0, workers=2))
+    assert violations(scenario, windows.rota) == []
+    assert windows.report["stages"][0]["status"] == "OPTIMAL"
+    assert windows.report["objective"] == whole.report["objective"]
+
+
+def test_windows_alone_are_a_valid_rota_when_stopped_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    scenario = make_scenario(**TEAM)
+    monkeypatch.setattr(warmstart, "WINDOW_CANDIDATES", 100)
+    stop = threading.Event()
+    result = plan(scenario, PlanOptions(time_limit_seconds=10.0, workers=2),
+                  lambda progress: stop.set() if progress.stage != "warm start" else None, stop)
+    assert result.status in ("OPTIMAL", "FEASIBLE")
+    assert violations(scenario, result.rota) == []
+
+
+@pytest.mark.parametrize(("candidates", "workers"), [(1_000, 8), (120_000, 4), (10_000_000, 1)],
+                         ids=["small", "large", "huge"])
+def test_workers_shrink_with_the_model_to_bound_memory(candidates: int, workers: int) -> None:
+    assert search_settings(PlanOptions(workers=8), candidates, 0.0).workers == workers
+
+
+def test_the_time_limit_covers_building_the_model() -> None:
+    settings = search_settings(PlanOptions(time_limit_seconds=60.0), 1_000, 10.0)
+    assert settings.time_limit < 50.0
