@@ -91,17 +91,16 @@ def format_local(instant: dt.datetime, zone_name: str) -> str:
 
 
 _EPOCH = dt.datetime(1970, 1, 1)
-_QUARTER = 900
+_DAY_SECONDS = 86400
 
 
 def format_local_ts(ts: int, zone_name: str) -> str:
     """`format_local` of an epoch-seconds instant, fast for many look-ups in one zone.
 
-    The UTC offset is looked up once per zone and UTC quarter hour: every offset in use is a
-    multiple of 15 minutes, so transitions fall on quarter hours; a quarter that contains one
-    anyway is computed exactly.
+    The UTC offset is looked up once per zone and UTC day; a day that contains a transition is
+    computed exactly, instant by instant.
     """
-    offset = _quarter_offset(zone_name, ts // _QUARTER)
+    offset = _day_offset(zone_name, ts // _DAY_SECONDS)
     if offset is None:
         return format_local(dt.datetime.fromtimestamp(ts, dt.UTC), zone_name)
     local = _EPOCH + dt.timedelta(seconds=ts + offset)
@@ -110,11 +109,11 @@ def format_local_ts(ts: int, zone_name: str) -> str:
     return f"{local.isoformat(timespec='minutes')}{sign}{hours:02d}:{minutes:02d}"
 
 
-@lru_cache(maxsize=1 << 18)
-def _quarter_offset(zone_name: str, quarter: int) -> int | None:
+@lru_cache(maxsize=1 << 16)
+def _day_offset(zone_name: str, day: int) -> int | None:
     tz = zone(zone_name)
-    first = dt.datetime.fromtimestamp(quarter * _QUARTER, tz).utcoffset()
-    last = dt.datetime.fromtimestamp(quarter * _QUARTER + _QUARTER - 1, tz).utcoffset()
+    first = dt.datetime.fromtimestamp(day * _DAY_SECONDS, tz).utcoffset()
+    last = dt.datetime.fromtimestamp(day * _DAY_SECONDS + _DAY_SECONDS - 1, tz).utcoffset()
     if first != last or first is None or first.total_seconds() % 60:
         return None
     return int(first.total_seconds())
