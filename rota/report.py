@@ -13,6 +13,7 @@ from typing import Any
 from rota.burden import Burden, burdens
 from rota.coverage import Gap, RegionSweep, sweep_region
 from rota.errors import FieldError, InvalidInput, NotFound
+from rota.limits import MAX_HORIZON_DAYS
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
 from rota.scenario import SEVERITIES, Scenario, Severity
@@ -125,6 +126,8 @@ def gap_report(
     lo, hi = analysis_range(scenario, start, end)
     if hi <= lo:
         raise InvalidInput([FieldError("to", "the window ends before it starts")], "window")
+    if hi - lo > MAX_HORIZON_DAYS * 86400:
+        raise InvalidInput([FieldError("to", f"a window spans at most {MAX_HORIZON_DAYS} days")], "window")
     if region is not None and region not in scenario.region_by_id:
         raise NotFound(f"no region {region!r} in team {scenario.team!r}")
     team = team_time(scenario, lo, hi)

@@ -131,3 +131,12 @@ def test_rota_naming_an_unknown_engineer_is_refused_with_its_path(files, tmp_pat
     assert result.returncode == 2
     assert "shifts[0].engineer: unknown engineer 'zed'" in result.stderr
     assert "shifts[0].end: ends before it starts" in result.stderr
+
+
+@pytest.mark.parametrize(("window", "message"), [
+    (["--from", "2026-12-09T00:00Z", "--to", "2026-12-08T00:00Z"], "to: the window ends before it starts"),
+    (["--from", "2026-01-01", "--to", "2028-01-01"], "to: a window spans at most 366 days"),
+], ids=["inverted", "too long"])
+def test_gaps_refuses_a_bad_window(files, window, message):
+    result = run("gaps", str(files[0]), str(files[1]), *window)
+    assert result.returncode == 2 and message in result.stderr
