@@ -16,9 +16,9 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
-from api.problems import UnsupportedMedia
 from api.routes.body import body_text, decode_json, raw_body_doc, require_media
 from rota.errors import FieldError, RotaInvalid
+from rota.imports import parse_import
 from rota.rotafile import Rota, parse_rota
 from rota.scenario import Scenario
 
@@ -38,28 +38,28 @@ async def put_rota(team: str, request: Request, response: Response, services: Se
     expected = expected_revision(if_match)
     scenario, _ = await run_in_threadpool(services.store.teams.scenario, team)
     text = await body_text(request, "rota")
-    rota = _read_rota(text, kind, scenario)
+    rota, unmatched = _read_rota(text, kind, scenario)
     version = await run_in_threadpool(services.store.teams.publish, rota, f"upload:{kind or 'json'}",
                                       token.label or token.id, expected)
     services.current.forget(team)
     response.headers["ETag"] = etag(version)
-    return {"team": team, "version": version, "shifts": len(rota.shifts)}
+    return {"team": team, "version": version, "shifts": len(rota.shifts), "unmatched": unmatched}
 
 
-def _read_rota(text: str, kind: str, scenario: Scenario) -> Rota:
+def _read_rota(text: str, kind: str, scenario: Scenario) -> tuple[Rota, list[dict[str, Any]]]:
+    """The rota, and the imported entries that matched no engineer (reported, not dropped)."""
+    unmatched: list[dict[str, Any]] = []
     if kind in IMPORT_KINDS:
-        try:
-            from rota.imports import import_rota_text
-        except ImportError:
-            raise UnsupportedMedia(f"{kind} uploads are not supported by this build") from None
-        rota = import_rota_text(text, IMPORT_KINDS[kind], scenario)
+        imported = parse_import(text, IMPORT_KINDS[kind], scenario)
+        rota = imported.rota
+        unmatched = [entry.to_json() for entry in imported.unmatched]
     else:
         data = decode_json(text, "rota")
         if isinstance(data, dict):
             data = {**data, "version": 1}
         rota = parse_rota(data, scenario)
     check_bounds(rota, scenario)
-    return rota
+    return rota, unmatched
 
 
 def check_bounds(rota: Rota, scenario: Scenario) -> None:

@@ -136,3 +136,17 @@ def test_ics_upload_is_imported(client: TestClient, team: str, tokens: dict[str,
     rota = client.get(f"/v1/teams/{team}/rota", headers=bearer(tokens["read"])).json()
     assert [(s["engineer"], s["start"]) for s in rota["shifts"]] == [
         (s["engineer"], s["start"]) for s in ROTA_JSON["shifts"]]
+
+
+def test_csv_upload_reports_rows_that_match_no_engineer(client: TestClient, team: str,
+                                                        tokens: dict[str, str]) -> None:
+    first = ROTA_JSON["shifts"][0]
+    csv_text = ("engineer,start,end\n"
+                f"{first['engineer']},{first['start']},{first['end']}\n"
+                f"nobody-we-know,{first['start']},{first['end']}\n")
+    got = client.put(f"/v1/teams/{team}/rota", content=csv_text,
+                     headers={**bearer(tokens["plan"]), "Content-Type": "text/csv"})
+    assert got.status_code == 201, got.text
+    assert got.json()["shifts"] == 1
+    [entry] = got.json()["unmatched"]
+    assert entry["where"] == "line 3" and "nobody-we-know" in entry["text"]
