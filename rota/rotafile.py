@@ -132,6 +132,10 @@ def read_rota_json(path: Path, scenario: Scenario | None = None) -> Rota:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise RotaInvalid([FieldError(f"line {exc.lineno}, column {exc.colno}", exc.msg)]) from None
+    except RecursionError:
+        raise RotaInvalid([FieldError(str(path), "invalid JSON: nested too deeply")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RotaInvalid([FieldError(str(path), f"cannot read: {exc}")]) from None
     return parse_rota(data, scenario)
 
 

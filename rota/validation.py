@@ -57,6 +57,18 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML timestamp, or its text when it is no real date (`2026-13-01`), so validation can
+    name the field instead of the parser failing without a line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def decode_document(text: str, source: str = "input") -> Any:
     """Parse YAML (a superset of JSON here) with line and column in every error."""
     if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
@@ -68,14 +80,37 @@ def decode_document(text: str, source: str = "input") -> Any:
         except json.JSONDecodeError as exc:
             where = f"line {exc.lineno}, column {exc.colno}"
             raise ScenarioInvalid([FieldError(where, f"invalid JSON: {exc.msg}")]) from None
+        except RecursionError:
+            raise ScenarioInvalid([FieldError("", "invalid JSON: nested too deeply")]) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return _bounded(yaml.load(text, Loader=_Loader))  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ScenarioInvalid([FieldError(where, f"invalid YAML: {exc.problem or exc}")]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ScenarioInvalid([FieldError("", f"invalid YAML: {exc}")]) from None
+
+
+MAX_DOCUMENT_NODES = 2_000_000
+
+
+def _bounded(document: Any) -> Any:
+    """The document, unless YAML aliases expand it past MAX_DOCUMENT_NODES values ("billion
+    laughs"), which would make validation run away; counting stops at the limit."""
+    count = 0
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > MAX_DOCUMENT_NODES:
+            raise ScenarioInvalid([FieldError("", f"the document expands to more than {MAX_DOCUMENT_NODES:,} "
+                                                  "values through YAML aliases")])
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return document
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -37,6 +37,8 @@ def decode_json(text: str, what: str) -> Any:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise InvalidInput([FieldError(where, f"invalid JSON: {exc.msg}")], what) from None
+    except RecursionError:
+        raise InvalidInput([FieldError("", "invalid JSON: nested too deeply")], what) from None
 
 
 def raw_body_doc(*types: str) -> dict[str, Any]:

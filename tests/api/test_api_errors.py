@@ -164,3 +164,14 @@ def test_extreme_values_are_refused_not_crashed_on(client: TestClient, team: str
     got = client.request(method, path, json=body, headers=bearer(tokens["admin"]))
     assert got.status_code == status, got.text
     assert got.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/v1/teams/tiny", "/v1/teams/tiny/rota"], ids=["scenario", "rota"])
+def test_json_nested_too_deeply_is_a_422_not_a_500(client: TestClient, team: str,
+                                                   tokens: dict[str, str], path: str) -> None:
+    body = "[" * 5_000 + "]" * 5_000
+    got = client.put(path, content=body,
+                     headers={**bearer(tokens["admin"]), "Content-Type": "application/json"})
+    assert got.status_code == 422
+    assert got.headers["content-type"].startswith("application/problem+json")
+    assert "nested too deeply" in got.text

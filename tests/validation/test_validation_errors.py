@@ -146,3 +146,17 @@ def test_malformed_document_gives_line_and_column(text, where):
 def test_not_a_mapping():
     with pytest.raises(ScenarioInvalid, match="a scenario is a mapping"):
         parse_scenario_text("- just\n- a list\n")
+
+
+def test_impossible_yaml_date_is_named_by_its_path():
+    with pytest.raises(ScenarioInvalid) as info:
+        parse_scenario_text("team: t\nhorizon: {start: 2026-13-01, days: 7}\n"
+                            "regions: [{id: eu, timezone: Europe/Berlin}]\n")
+    assert [e.path for e in info.value.errors] == ["horizon.start"]
+
+
+def test_alias_bomb_is_refused_without_expanding_it():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    with pytest.raises(ScenarioInvalid, match="expands to more than"):
+        parse_scenario_text("\n".join(levels) + "\nteam: t\n")
