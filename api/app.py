@@ -1,7 +1,7 @@
 """The application factory: `create_app(settings)` wires the store, auth, caches and routes.
 
-Opening the app migrates the store and marks plans left unfinished by an earlier process as
-`failed: interrupted`. Routes live in `api.routes`, one module per concept.
+Opening the app migrates the store and marks plans left unfinished by a process that is gone as
+`failed: interrupted` (`api.planning`). Routes live in `api.routes`, one module per concept.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from rota.store import Store
 def create_app(settings: Settings | None = None, *, planner: Planner | None = None) -> FastAPI:
     settings = settings or Settings()
     store = Store.open(settings.database_url)
-    store.plans.interrupt_unfinished()
     services = Services(
         settings=settings,
         store=store,
@@ -34,9 +33,11 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         tokens=TokenCheck(store, settings.token_cache_seconds),
         runner=PlanRunner(store, planner or door_planner, settings.plan_workers),
     )
+    services.runner.interrupt_orphans()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        services.runner.start_heartbeat()
         yield
         await services.current.aclose()
         services.runner.shutdown()

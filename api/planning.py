@@ -3,14 +3,20 @@
 CP-SAT releases the GIL while it searches, so threads suffice. Progress (solutions found, best
 objective, bound, elapsed seconds) is written to the plan at most every `PROGRESS_EVERY` seconds
 and once at the end. A plan whose planner raises or finds no rota becomes `failed` with the reason.
-On shutdown every running solve is asked to stop; unfinished plans are marked `interrupted` when
-the service next starts (`rota.store.plans`).
+On shutdown every running solve is asked to stop. Each runner is a plan *owner* (`host:pid:token`)
+and beats a heartbeat on its unfinished plans every `HEARTBEAT_SECONDS`; at start and at every beat
+it marks `interrupted` the plans whose owner is gone: a process of this machine that no longer
+exists, or an owner on another machine whose heartbeat is older than `STALE_AFTER`
+(`rota.store.plans`). So processes sharing one PostgreSQL never fail each other's live plans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +31,8 @@ from rota.scenario import Scenario
 from rota.store import PlanRecord, Store
 
 PROGRESS_EVERY = 0.25
+HEARTBEAT_SECONDS = 10.0
+STALE_AFTER = dt.timedelta(seconds=60)
 FEASIBLE = ("OPTIMAL", "FEASIBLE")
 log = logging.getLogger("rota.api.plans")
 
@@ -72,6 +80,43 @@ class PlanRunner:
         self.planner = planner
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rota-plan")
         self._stops: dict[str, threading.Event] = {}
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._closing = threading.Event()
+        self._heart: threading.Thread | None = None
+
+    def owner_alive(self, owner: str | None) -> bool | None:
+        """Whether the process that owns a plan lives: None when only its heartbeat can tell."""
+        if owner == self.owner:
+            return True
+        host, _, rest = (owner or "").partition(":")
+        pid_text = rest.partition(":")[0]
+        if host != socket.gethostname() or not pid_text.isdigit():
+            return None if owner else False
+        pid = int(pid_text)
+        if pid == os.getpid():  # an earlier runner in this process, or a reused pid
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def interrupt_orphans(self) -> int:
+        return self.store.plans.interrupt_unfinished(self.owner_alive, STALE_AFTER)
+
+    def start_heartbeat(self) -> None:
+        self._heart = threading.Thread(target=self._beat, name="rota-plan-heartbeat", daemon=True)
+        self._heart.start()
+
+    def _beat(self) -> None:
+        while not self._closing.wait(HEARTBEAT_SECONDS):
+            try:
+                self.store.plans.beat(self.owner)
+                self.interrupt_orphans()
+            except Exception:  # a store hiccup must not end the heartbeat; the next beat retries
+                log.exception("plan heartbeat failed")
 
     def submit(self, record: PlanRecord, request: PlanRequest) -> None:
         stop = threading.Event()
@@ -79,6 +124,9 @@ class PlanRunner:
         self.pool.submit(self._run, record.id, request, stop)
 
     def shutdown(self) -> None:
+        self._closing.set()
+        if self._heart is not None:
+            self._heart.join(timeout=5)
         for stop in list(self._stops.values()):
             stop.set()
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -46,7 +46,8 @@ def start_plan(team: str, response: Response, services: ServicesDep, token: Plan
     _check_plannable(scenario)
     previous = services.store.teams.rota(team, body.previous) if body.previous else None
     options = {"time_limit_seconds": limit, "previous": body.previous}
-    record = services.store.plans.create(team, options, token.label or token.id)
+    record = services.store.plans.create(team, options, token.label or token.id,
+                                         owner=services.runner.owner)
     request = PlanRequest(scenario, limit, previous, dt.datetime.now(dt.UTC),
                           services.settings.plan_solver_threads)
     services.runner.submit(record, request)

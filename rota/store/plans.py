@@ -1,15 +1,17 @@
 """Plans: a solve's lifecycle `queued` -> `running` -> `done` | `failed`, its progress and result.
 
-A plan that was queued or running when its process stopped can never finish: on start the service
-marks every such plan `failed` with reason `interrupted` (`interrupt_unfinished`). With several
-API processes on one PostgreSQL this runs at each process start and so also fails plans another,
-still running process is solving: restart such processes together.
+A plan that was queued or running when its process stopped can never finish, so it must become
+`failed` with reason `interrupted` (`interrupt_unfinished`). Several API processes may share one
+PostgreSQL, so a plan records its `owner` (the process that queued it) and that process beats a
+`heartbeat_at` while it lives. A plan is interrupted when its owner is known to be gone, or when it
+cannot be known (another machine) and the heartbeat is stale; plans of live processes are left be.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -44,13 +46,21 @@ class PlanRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def create(self, team: str, options: dict[str, Any], by: str | None = None) -> PlanRecord:
+    def create(self, team: str, options: dict[str, Any], by: str | None = None,
+               owner: str | None = None) -> PlanRecord:
         ident = secrets.token_hex(8)
+        now = utc_now()
         with self.engine.begin() as db:
             db.execute(plans.insert().values(id=ident, team=team, status="queued",
-                                             options=options, created_at=utc_now(),
-                                             created_by=by))
+                                             options=options, created_at=now,
+                                             created_by=by, owner=owner, heartbeat_at=now))
         return self.get(team, ident)
+
+    def beat(self, owner: str) -> None:
+        """The owner is alive: refresh the heartbeat of its unfinished plans."""
+        with self.engine.begin() as db:
+            db.execute(plans.update().where(plans.c.owner == owner, plans.c.status.in_(UNFINISHED))
+                       .values(heartbeat_at=utc_now()))
 
     def get(self, team: str, plan_id: str) -> PlanRecord:
         with self.engine.connect() as db:
@@ -78,12 +88,20 @@ class PlanRepository:
     def fail(self, plan_id: str, reason: str) -> None:
         self._move(plan_id, UNFINISHED, status="failed", reason=reason, finished_at=utc_now())
 
-    def interrupt_unfinished(self) -> int:
-        """Mark every queued or running plan `failed: interrupted`; returns how many."""
+    def interrupt_unfinished(self, alive: Callable[[str | None], bool | None] = lambda _: False,
+                             stale_after: dt.timedelta = dt.timedelta(minutes=1)) -> int:
+        """Mark `failed: interrupted` every queued or running plan whose owner is gone: `alive`
+        says True (alive), False (gone) or None (cannot tell: then a heartbeat older than
+        `stale_after` means gone). Returns how many."""
+        stale = utc_now() - stale_after
         with self.engine.begin() as db:
-            done = db.execute(plans.update().where(plans.c.status.in_(UNFINISHED))
-                              .values(status="failed", reason="interrupted",
-                                      finished_at=utc_now()))
+            rows = db.execute(sa.select(plans.c.id, plans.c.owner, plans.c.heartbeat_at)
+                              .where(plans.c.status.in_(UNFINISHED))).all()
+            gone = [row.id for row in rows if not _lives(alive(row.owner), utc(row.heartbeat_at), stale)]
+            if not gone:
+                return 0
+            done = db.execute(plans.update().where(plans.c.id.in_(gone), plans.c.status.in_(UNFINISHED))
+                              .values(status="failed", reason="interrupted", finished_at=utc_now()))
         return int(done.rowcount)
 
     def mark_published(self, team: str, plan_id: str, version: int) -> None:
@@ -96,6 +114,12 @@ class PlanRepository:
             done = db.execute(plans.update().where(plans.c.id == plan_id,
                                                    plans.c.status.in_(allowed)).values(**values))
         return bool(done.rowcount)
+
+
+def _lives(alive: bool | None, heartbeat: dt.datetime | None, stale: dt.datetime) -> bool:
+    if alive is not None:
+        return alive
+    return heartbeat is not None and heartbeat >= stale
 
 
 def require_done(record: PlanRecord) -> dict[str, Any]:

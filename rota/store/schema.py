@@ -71,6 +71,8 @@ plans = sa.Table(
     sa.Column("finished_at", _Time, nullable=True),
     sa.Column("created_by", sa.String(200), nullable=True),
     sa.Column("published_version", sa.Integer, nullable=True),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("heartbeat_at", _Time, nullable=True),
 )
 
 tokens = sa.Table(

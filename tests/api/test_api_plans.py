@@ -168,3 +168,23 @@ def test_real_planner_plans_and_publishes_the_tiny_team(settings: Settings) -> N
         assert published.json()["version"] == 1
         now = real.get("/v1/teams/tiny/now?at=2026-12-08T19:00:00Z", headers=admin)
         assert now.status_code == 200
+
+
+def test_a_second_process_on_the_store_leaves_live_plans_alone(
+        client: TestClient, team: str, tokens: dict[str, str], planner: FakePlanner,
+        settings: Settings) -> None:
+    """Another API process (here: a live child process's pid as the owner) still solving."""
+    import socket
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        other = f"{socket.gethostname()}:{child.pid}:other"
+        record = store_of(client).plans.create("tiny", {}, owner=other)
+        with TestClient(create_app(settings, planner=FakePlanner())) as second:
+            got = second.get(f"/v1/teams/tiny/plans/{record.id}", headers=bearer(tokens["read"]))
+        assert got.json()["status"] == "queued"
+    finally:
+        child.kill()
+        child.wait()
