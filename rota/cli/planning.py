@@ -142,6 +142,10 @@ class _ProgressDisplay:
         return table
 
 
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2%}"
+
+
 class BaselineKind(StrEnum):
     weekly = "weekly"
     office_hours = "office-hours"
@@ -171,10 +175,13 @@ def baseline(
 def _print_report(report: dict[str, Any], output: Path) -> None:
     """The plan's report for people: status, coverage, bound, gaps explained, burden, fairness."""
     cov = report["coverage"]
-    gap = report["optimality_gap"]
+    gap, all_gap = report["optimality_gap"], report.get("coverage_optimality_gap")
+    first = report["stages"][0]["term"] if report["stages"] else ""
+    gaps = f"{_percent(gap)} ({first})"
+    if all_gap is not None and not first.startswith("uncovered"):
+        gaps += f", {_percent(all_gap)} (uncovered)"
     out.print(f"wrote {output}: {report['model']['shifts']} shifts, status {report['status']}, "
-              f"{report['seconds']:.1f} s, optimality gap "
-              f"{'n/a' if gap is None else f'{gap:.2%}'}", highlight=False)
+              f"{report['seconds']:.1f} s, optimality gap {gaps}", highlight=False)
     out.print(f"P0 peak coverage {cov['p0_peak_coverage']:.2%} "
               f"({cov['p0_peak_uncovered_minutes']} of {cov['p0_peak_required_minutes']} min "
               f"uncovered, {cov['p0_peak_non_structural_uncovered_minutes']} not structural); "
@@ -187,6 +194,19 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
         stages.add_row(s["term"], s["status"], f"{s['value']:g}" if s["value"] is not None else "",
                        f"{s['bound']:g}" if s["bound"] is not None else "", s["unit"])
     out.print(stages)
+    peak_gaps = [g for g in report["gaps"] if g["peak"] and not g["structural"]]
+    if peak_gaps:
+        proved = all(g.get("rules_forbid_more") for g in peak_gaps)
+        out.print(f"{len(peak_gaps)} non-structural peak gaps: " + (
+            "the peak stage is proved optimal, so the hard rules forbid covering them (binding rules "
+            "per gap in --report)" if proved else
+            "not proved uncoverable (the search stopped before proving the peak stage optimal, or "
+            "re-planning weighed peaks inside one coverage stage; a longer --time-limit may help)"),
+            highlight=False)
+        for g in peak_gaps[:10]:
+            rules = ", ".join(sorted(g.get("binding_rules", {}))) or "not examined"
+            out.print(f"  {g['region']} {g['severity']} {g['start']} {g['minutes']} min, "
+                      f"{g['qualified']} of {g['required']} on call: {rules}", highlight=False)
     if report["binding_rules"]:
         out.print("binding rules (minutes of non-structural gaps they hold open): " + ", ".join(
             f"{k} {v}" for k, v in sorted(report["binding_rules"].items(), key=lambda kv: -kv[1])),

@@ -31,7 +31,7 @@ from rota.planner.candidates import (
     shift_lengths,
 )
 from rota.planner.grid import add_coverage
-from rota.planner.objective import STAGES, changes, lexicographic
+from rota.planner.objective import STAGES, changes, lexicographic, uncovered
 from rota.planner.pins import (
     check_forced_together,
     pin_candidates,
@@ -40,9 +40,9 @@ from rota.planner.pins import (
 )
 from rota.planner.progress import Progress
 from rota.planner.rules import HARD_RULES
-from rota.planner.search import FIRST_STAGE_SHARE, SearchResult, SearchSettings, solve_staged
+from rota.planner.search import STAGE_SHARES, SearchResult, SearchSettings, solve_staged
 from rota.planner.summary import build_report, to_rota
-from rota.planner.warmstart import warm_start, window_days
+from rota.planner.warmstart import wants_warm_start, warm_start
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.spans import to_ts
@@ -52,7 +52,7 @@ __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
 
 # Re-planning spends most of its time on coverage and minimal change (one stage, see objective.py);
 # the comfort terms may then only rearrange within that many changes.
-REPLAN_FIRST_STAGE_SHARE = 0.8
+REPLAN_SHARES = (0.8,)
 REPORT_SHARE = 0.03  # of the time limit, kept for the report after the search
 WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota on big models
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
@@ -99,11 +99,11 @@ def plan(
         rule(pm)
     add_coverage(pm)
     terms = [stage(pm) for stage in STAGES]
-    if options.previous is not None:
-        terms[0] = lexicographic(terms[0], changes(pm))
+    if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
+        terms = [lexicographic(uncovered(pm), changes(pm)), *terms[2:]]
     hint = [1 if c.previous or c.forced else 0 for c in cands]
     settings = search_settings(options, len(cands), time.monotonic() - started)
-    warm = window_days(pm) < scenario.horizon.days and options.previous is None
+    warm = wants_warm_start(pm) and options.previous is None
     valid = warm or rules_hold(scenario, team, [c for c, h in zip(cands, hint, strict=True) if h])
     if warm:
         began = time.monotonic()
@@ -129,7 +129,7 @@ def search_settings(options: PlanOptions, candidates: int, spent: float) -> Sear
         seed=options.seed,
         deterministic=options.deterministic,
         presolve_first=options.previous is None,
-        first_share=FIRST_STAGE_SHARE if options.previous is None else REPLAN_FIRST_STAGE_SHARE,
+        shares=STAGE_SHARES if options.previous is None else REPLAN_SHARES,
     )
 
 

@@ -40,6 +40,7 @@ class PlanModel:
     terms: dict[str, Term] = field(default_factory=dict)
     # Coverage rows: (region id, start, end, required, shortfall var, weight per unit of shortfall)
     rows: list[tuple[str, int, int, int, cp_model.IntVar, int]] = field(default_factory=list)
+    peak_rows: list[int] = field(default_factory=list)  # positions in `rows` inside peak windows
     # How each derived variable follows from the shift Booleans, for completing a hint:
     # (var index, required or 0, [(coefficient, var index)]) meaning
     # value = max(0, required - sum) when required > 0, else value = sum.

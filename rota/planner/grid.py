@@ -171,4 +171,6 @@ def _merge_rows(
         else:
             pm.model.add(short == d.responders)
         pm.derived.append((short.index, d.responders, [(1, t.index) for t in terms]))
+        if d.peak:
+            pm.peak_rows.append(len(pm.rows))
         pm.rows.append((region.id, int(points[a]), int(points[b]), d.responders, short, weight))

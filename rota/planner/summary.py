@@ -53,6 +53,18 @@ def optimality_gap(value: float | None, bound: float | None) -> float | None:
     return round(max(value - bound, 0.0) / abs(value), 6)
 
 
+def coverage_gap(search: SearchResult) -> float | None:
+    """The optimality gap of the all-coverage stage (`uncovered`, alone or with `changes`)."""
+    stage = next((s for s in search.stages if s.name.startswith("uncovered")), None)
+    return optimality_gap(stage.lead_value, stage.lead_bound) if stage else None
+
+
+def peak_proved(search: SearchResult) -> bool:
+    """True when the peak stage was proved optimal: no rota of the candidates covers more peak."""
+    return bool(search.stages) and search.stages[0].name == "peak_uncovered" \
+        and search.stages[0].status == "OPTIMAL"
+
+
 def build_report(
     scenario: Scenario, team: TeamTime, pm: PlanModel, search: SearchResult, rota: Rota,
     options: PlanOptions,
@@ -67,6 +79,7 @@ def build_report(
         "objective": first.lead_value if first else None,
         "bound": first.lead_bound if first else None,
         "optimality_gap": optimality_gap(first.lead_value, first.lead_bound) if first else None,
+        "coverage_optimality_gap": coverage_gap(search),
         "stages": [s.to_json() for s in search.stages],
         "model": {"candidates": len(pm.cands), "coverage_rows": len(pm.rows),
                   "shifts": len(rota.shifts)},
@@ -100,9 +113,15 @@ def coverage_summary(team: TeamTime, core: GapReport) -> dict[str, Any]:
 
 
 def explain_gaps(pm: PlanModel, search: SearchResult, core: GapReport) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Binding rules for the non-structural gaps, peak gaps first, then the largest.
+
+    A peak gap left when the peak stage was proved optimal is `rules_forbid_more`: no rota of the
+    candidate shifts covers more peak demand, so its binding rules are why, not a search shortfall.
+    """
     index = ChosenIndex(pm, search.chosen or [])
-    worst = sorted((g for g in core.gaps if not g.structural), key=lambda g: -g.seconds)
+    worst = sorted((g for g in core.gaps if not g.structural), key=lambda g: (not g.peak, -g.seconds))
     explained = {id(g): binding_rules(index, g) for g in worst[:EXPLAINED_GAPS]}
+    proved = peak_proved(search)
     totals: Counter[str] = Counter()
     out = []
     for g in core.gaps:
@@ -111,6 +130,8 @@ def explain_gaps(pm: PlanModel, search: SearchResult, core: GapReport) -> tuple[
             item["binding_rules"] = explained[id(g)]
             for rule in explained[id(g)]:
                 totals[rule] += g.seconds // 60
+        if g.peak and not g.structural:
+            item["rules_forbid_more"] = proved
         out.append(item)
     return out, dict(totals)
 

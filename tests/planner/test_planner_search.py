@@ -22,6 +22,7 @@ def test_window_by_window_warm_start_gives_a_valid_rota_as_good(monkeypatch: pyt
     scenario = make_scenario(**TEAM)
     whole = plan(scenario, PlanOptions(time_limit_seconds=4.0, workers=2))
     monkeypatch.setattr(warmstart, "WINDOW_CANDIDATES", 100)  # one-day windows
+    monkeypatch.setattr(warmstart, "WARM_START_FROM_CANDIDATES", 0)
     windows = plan(scenario, PlanOptions(time_limit_seconds=4.0, workers=2))
     assert violations(scenario, windows.rota) == []
     assert windows.report["stages"][0]["status"] == "OPTIMAL"
@@ -33,6 +34,7 @@ def test_windows_alone_are_a_valid_rota_when_stopped_early(monkeypatch: pytest.M
 
     scenario = make_scenario(**TEAM)
     monkeypatch.setattr(warmstart, "WINDOW_CANDIDATES", 100)
+    monkeypatch.setattr(warmstart, "WARM_START_FROM_CANDIDATES", 0)
     stop = threading.Event()
     result = plan(scenario, PlanOptions(time_limit_seconds=10.0, workers=2),
                   lambda progress: stop.set() if progress.stage != "warm start" else None, stop)
@@ -49,3 +51,23 @@ def test_workers_shrink_with_the_model_to_bound_memory(candidates: int, workers:
 def test_the_time_limit_covers_building_the_model() -> None:
     settings = search_settings(PlanOptions(time_limit_seconds=60.0), 1_000, 10.0)
     assert settings.time_limit < 50.0
+
+
+def test_a_peak_the_rules_keep_open_is_proved_and_names_the_rule() -> None:
+    """One engineer, seven evening peaks, at most five days in a row: one peak stays open."""
+    scenario = make_scenario(
+        horizon={"start": "2026-12-07", "days": 7},
+        rules={"max_consecutive_days": 5},
+        regions=[{"id": "eu", "timezone": "Europe/Berlin",
+                  "peak_windows": [{"start": "19:00", "end": "23:00"}],
+                  "peak": {"severity": "P0", "responders": 1}}],
+        engineers=[{"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]}],
+    )
+    result = plan(scenario, PlanOptions(time_limit_seconds=10.0, workers=2))
+    assert [s["term"] for s in result.report["stages"]][:2] == ["peak_uncovered", "uncovered"]
+    assert result.report["stages"][0]["status"] == "OPTIMAL"
+    open_peaks = [g for g in result.report["gaps"] if g["peak"] and not g["structural"]]
+    assert sum(g["minutes"] for g in open_peaks) == 4 * 60  # five on, one off, one on
+    assert all(g["rules_forbid_more"] for g in open_peaks)
+    assert all("max_consecutive_days" in g["binding_rules"] for g in open_peaks)
+    assert violations(scenario, result.rota) == []
