@@ -1,12 +1,16 @@
-"""Suite-wide rules. In CI (`.ci/run`) PostgreSQL and Chromium are installed, and a test marked
-`postgres` or `browser` that skips there is a failure, not a quiet pass."""
+"""Suite-wide fixtures and rules. `database_url` gives each store or API test a fresh store: a SQLite
+file, and (marked `postgres`) the emptied database at `ROTA_TEST_POSTGRES_URL`. In CI (`.ci/run`)
+PostgreSQL and Chromium are installed, and a test marked `postgres` or `browser` that skips there
+is a failure, not a quiet pass."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 _REQUIRED = {"postgres": "ROTA_TEST_REQUIRE_POSTGRES", "browser": "ROTA_TEST_REQUIRE_BROWSER"}
 
@@ -22,3 +26,18 @@ def pytest_runtest_makereport(
                 report.outcome = "failed"
                 report.longrepr = f"{marker} test skipped although {variable} is set: {report.longrepr}"
     return report
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = os.environ.get("ROTA_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("ROTA_TEST_POSTGRES_URL is not set")
+    engine = sa.create_engine(url)
+    with engine.begin() as db:
+        db.execute(sa.text("DROP SCHEMA public CASCADE"))
+        db.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url

@@ -10,7 +10,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.planning import PlanRequest
@@ -21,14 +20,6 @@ HERE = Path(__file__).parent
 SCENARIO_YAML = (HERE / "tiny-team.yaml").read_text()
 ROTA_JSON = json.loads((HERE / "tiny-rota.json").read_text())
 SLACK_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-
-
-def reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as db:
-        db.execute(sa.text("DROP SCHEMA public CASCADE"))
-        db.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @dataclass

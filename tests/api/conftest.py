@@ -3,27 +3,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from apikit import ROTA_JSON, SCENARIO_YAML, SLACK_SECRET, FakePlanner, bearer, reset_postgres, store_of
+from apikit import ROTA_JSON, SCENARIO_YAML, SLACK_SECRET, FakePlanner, bearer, store_of
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'rota.db'}"
-    url = os.environ.get("ROTA_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("ROTA_TEST_POSTGRES_URL is not set")
-    reset_postgres(url)
-    return url
 
 
 @pytest.fixture
