@@ -20,5 +20,5 @@ FALLBACK_LIMIT = 5
 PLANNER_MAX_HORIZON_DAYS = 92  # one quarter per solve; plan longer horizons in parts
 PLANNER_MAX_ENGINEER_DAYS = 6_000  # engineers x horizon days (the L benchmark is 150 x 28 = 4,200)
 PLANNER_MAX_CANDIDATES = 400_000  # candidate shifts in one model (~60 per engineer-day)
-PLANNER_CANDIDATE_WORKERS = 480_000  # candidates x CP-SAT workers: each worker copies the model
+PLANNER_CANDIDATE_WORKERS = 300_000  # candidates x CP-SAT workers: each worker copies the model (L: 2 workers)
 PLANNER_MAX_MEMORY_MB = 3_000  # CP-SAT ends a solve stage with its best rota past this (RSS grows with search time)
