@@ -172,8 +172,6 @@ def format_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in ("function-before[_date_or_instant(), union[date,datetime]]",):
-            continue
         else:
             path += f".{part}" if path else str(part)
     return path

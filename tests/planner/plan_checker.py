@@ -20,6 +20,17 @@ from rota.validation import parse_scenario
 UTC = dt.UTC
 
 
+# Three offices eight hours apart serving one region over four days: the search tests' team.
+THREE_OFFICES: dict[str, Any] = {
+    "horizon": {"start": "2026-12-07", "days": 4},
+    "engineers": [
+        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+        {"id": "raj", "timezone": "Asia/Kolkata", "regions": ["eu"]},
+        {"id": "bob", "timezone": "America/New_York", "regions": ["eu"]},
+    ],
+}
+
+
 def make_scenario(**changes: Any) -> Scenario:
     """One region (Berlin, P0 18:00-23:00, P2 off-peak), two engineers, 3 days from Mon 7 Dec 2026."""
     data: dict[str, Any] = {

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from plan_checker import make_scenario, violations
+from plan_checker import THREE_OFFICES, make_scenario, violations
 
 from rota.planner import PlanOptions, plan
 
 FAST = PlanOptions(time_limit_seconds=3.0, workers=2)
-TEAM = {
-    "horizon": {"start": "2026-12-07", "days": 4},
-    "engineers": [
-        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
-        {"id": "raj", "timezone": "Asia/Kolkata", "regions": ["eu"]},
-        {"id": "bob", "timezone": "America/New_York", "regions": ["eu"]},
-    ],
-}
+TEAM = THREE_OFFICES
 
 
 def test_replanning_the_same_facts_keeps_every_shift() -> None:

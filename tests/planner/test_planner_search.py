@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from plan_checker import make_scenario, violations
+from plan_checker import THREE_OFFICES, make_scenario, violations
 
 import rota.planner.warmstart as warmstart
 from rota.planner import PlanOptions, plan, search_settings
 
-TEAM = {
-    "horizon": {"start": "2026-12-07", "days": 4},
-    "engineers": [
-        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
-        {"id": "raj", "timezone": "Asia/Kolkata", "regions": ["eu"]},
-        {"id": "bob", "timezone": "America/New_York", "regions": ["eu"]},
-    ],
-}
+TEAM = THREE_OFFICES
 
 
 def test_window_by_window_warm_start_gives_a_valid_rota_as_good(monkeypatch: pytest.MonkeyPatch) -> None:
