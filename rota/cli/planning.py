@@ -172,6 +172,12 @@ def baseline(
     out.print(f"wrote {output}: {kind.value} baseline, {len(rota.shifts)} shifts", highlight=False)
 
 
+def _peak_grid(report: dict[str, Any]) -> str:
+    if report["model"].get("peak_grid") == "full":
+        return "every shift the rules allow (every start step, lengths in whole steps)"
+    return "the model's candidate shifts"
+
+
 def _print_report(report: dict[str, Any], output: Path) -> None:
     """The plan's report for people: status, coverage, bound, gaps explained, burden, fairness."""
     cov = report["coverage"]
@@ -198,8 +204,8 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
     if peak_gaps:
         proved = all(g.get("rules_forbid_more") for g in peak_gaps)
         out.print(f"{len(peak_gaps)} non-structural peak gaps: " + (
-            "the peak stage is proved optimal, so the hard rules forbid covering them (binding rules "
-            "per gap in --report)" if proved else
+            f"the peak stage is proved optimal over {_peak_grid(report)}, so the hard rules forbid "
+            "covering them (binding rules per gap in --report)" if proved else
             "not proved uncoverable (the search stopped before proving the peak stage optimal, or "
             "re-planning weighed peaks inside one coverage stage; a longer --time-limit may help)"),
             highlight=False)

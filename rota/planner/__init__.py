@@ -32,6 +32,7 @@ from rota.planner.candidates import (
 )
 from rota.planner.grid import add_coverage
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
+from rota.planner.peakproof import prove_peak
 from rota.planner.pins import (
     check_forced_together,
     pin_candidates,
@@ -40,7 +41,13 @@ from rota.planner.pins import (
 )
 from rota.planner.progress import Progress
 from rota.planner.rules import HARD_RULES
-from rota.planner.search import STAGE_SHARES, SearchResult, SearchSettings, solve_staged
+from rota.planner.search import (
+    STAGE_SHARES,
+    SearchResult,
+    SearchSettings,
+    keep_term,
+    solve_staged,
+)
 from rota.planner.summary import build_report, to_rota
 from rota.planner.warmstart import wants_warm_start, warm_start
 from rota.rotafile import Rota
@@ -54,6 +61,7 @@ __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
 # the comfort terms may then only rearrange within that many changes.
 REPLAN_SHARES = (0.8,)
 REPORT_SHARE = 0.03  # of the time limit, kept for the report after the search
+PEAK_SHARE = STAGE_SHARES[0]  # of the time limit, for the peak stage's proof over the full grid
 WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota on big models
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
 CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
@@ -93,7 +101,14 @@ def plan(
     lo, hi = horizon_range(scenario)
     team = team_time(scenario, lo, hi)
     now = to_ts(options.now) if options.now is not None else None
-    cands = gather_candidates(scenario, team, options.previous, now)
+    forced, keep = forced_candidates(scenario, team, options.previous, now)
+    proof = None
+    if options.previous is None:  # re-planning weighs peaks inside one coverage-and-change stage
+        settings = search_settings(options, 0, time.monotonic() - started)
+        proof = prove_peak(scenario, team, forced, now,
+                           dataclasses.replace(settings, time_limit=settings.time_limit * PEAK_SHARE),
+                           on_progress, stop)
+    cands = gather_candidates(scenario, team, forced, keep + (proof.shifts if proof else []), now)
     pm = PlanModel(scenario, team, cands)
     for _, rule in HARD_RULES:
         rule(pm)
@@ -101,20 +116,36 @@ def plan(
     terms = [stage(pm) for stage in STAGES]
     if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
         terms = [lexicographic(uncovered(pm), changes(pm)), *terms[2:]]
-    hint = [1 if c.previous or c.forced else 0 for c in cands]
     settings = search_settings(options, len(cands), time.monotonic() - started)
-    warm = wants_warm_start(pm) and options.previous is None
-    valid = warm or rules_hold(scenario, team, [c for c, h in zip(cands, hint, strict=True) if h])
-    if warm:
+    if proof is not None:  # the peak stage is done: keep its optimum, start from its rota
+        keep_term(pm, terms[0], proof.stage)
+        terms = terms[1:]
+        settings = dataclasses.replace(settings, shares=STAGE_SHARES[1:], time_limit=max(
+            settings.time_limit - (proof.budget if options.deterministic else 0.0), 0.1))
+        chosen = {(c.eng, c.start, c.end) for c in proof.shifts}
+        hint = [1 if (c.eng, c.start, c.end) in chosen else 0 for c in cands]
+        valid = True
+    else:
+        hint = [1 if c.previous or c.forced else 0 for c in cands]
+        valid = rules_hold(scenario, team, [c for c, h in zip(cands, hint, strict=True) if h])
+    if wants_warm_start(pm) and options.previous is None:
         began = time.monotonic()
-        hint = warm_start(pm, settings.time_limit * WARM_START_SHARE, settings, on_progress, stop)
+        hint = warm_start(pm, settings.time_limit * WARM_START_SHARE, settings, on_progress, stop,
+                          seed=hint if proof is not None else None)
+        valid = True
         spent = settings.time_limit * WARM_START_SHARE if options.deterministic \
             else time.monotonic() - began
         settings = dataclasses.replace(settings, time_limit=max(settings.time_limit - spent, 0.1))
     search: SearchResult = solve_staged(pm, terms, settings, hint, on_progress, stop, valid)
+    if proof is not None:
+        search.stages.insert(0, proof.stage)
+        if proof.stage.status != "OPTIMAL" and search.status == "OPTIMAL":
+            search.status = "FEASIBLE"
     search.seconds = time.monotonic() - started
     rota = to_rota(scenario, cands, search, options.previous)
     report = build_report(scenario, team, pm, search, rota, options)
+    report["model"]["peak_grid"] = "full" if proof is not None else "model"
+    report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
     return PlanResult(search.status, rota, report)
 
 
@@ -146,19 +177,27 @@ def check_limits(scenario: Scenario) -> None:
             f"has {len(scenario.engineers)} engineers x {days} days = {engineer_days}")
 
 
-def gather_candidates(
+def forced_candidates(
     scenario: Scenario, team: TeamTime, previous: Rota | None, now: int | None
-) -> list[Candidate]:
-    """Generated candidates, pins, frozen and keepable previous shifts, without duplicates."""
+) -> tuple[list[Candidate], list[Candidate]]:
+    """Shifts the plan must contain (pins, frozen past shifts) and previous shifts it may keep."""
     pins = pin_candidates(scenario, team)
     frozen, keep = previous_candidates(scenario, team, previous, now)
     check_forced_together(scenario, team, pins + frozen)
+    return [c for _, c in pins + frozen], keep
+
+
+def gather_candidates(
+    scenario: Scenario, team: TeamTime, forced: list[Candidate], extra: list[Candidate],
+    now: int | None,
+) -> list[Candidate]:
+    """Forced shifts, `extra` ones (keepable previous shifts, the peak proof's rota) and the
+    generated grid, without duplicates."""
     policy = candidate_policy(scenario)
-    forced = [c for _, c in pins + frozen]
     out: dict[tuple[int, int, int], Candidate] = {}
     for c in forced:
         out[(c.eng, c.start, c.end)] = c
-    for c in keep:
+    for c in extra:
         out.setdefault((c.eng, c.start, c.end), c)
     for eng in range(len(scenario.engineers)):
         for c in engineer_candidates(scenario, team, eng, policy):

@@ -5,6 +5,7 @@ engineer's zone). Starts lie on the rules' `shift_start_step_minutes` in local w
 `rota.zones.to_utc`, so DST follows the one policy; a start a spring-forward skips is not offered),
 on a stride of whole steps that keeps the count at "tens per day". Lengths run from
 `shift_hours.min` to `.max` in `LENGTH_STRIDE_MINUTES` (plus the max itself), on the 15-minute grid.
+The peak stage's proof (`peakproof.py`) uses the full grid: every start step, lengths in whole steps.
 A candidate overlaps the horizon (one running at its start or end may begin the day before or
 end the day after, so the edges can be covered; only the part inside counts) and overlaps neither
 the engineer's leave nor (unless `work_on_public_holidays`) a local public holiday: those rules
@@ -54,9 +55,11 @@ class Candidate:
 
 @dataclass(frozen=True)
 class CandidatePolicy:
-    """How densely to offer starts: every `stride_steps` steps of the rules' start step."""
+    """How densely to offer shifts: starts every `stride_steps` steps of the rules' start step,
+    lengths every `length_step_minutes` from `shift_hours.min` (0: the rules' start step)."""
 
     stride_steps: int = 1
+    length_step_minutes: int = LENGTH_STRIDE_MINUTES
 
 
 def blocked_spans(scenario: Scenario, team: TeamTime, engineer: Engineer) -> list[Span]:
@@ -81,11 +84,12 @@ def local_days(engineer: Engineer, lo: Instant, hi: Instant) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def shift_lengths(scenario: Scenario) -> list[int]:
-    """Offered lengths in minutes: min, min + stride, ..., and max."""
+def shift_lengths(scenario: Scenario, step_minutes: int = LENGTH_STRIDE_MINUTES) -> list[int]:
+    """Offered lengths in minutes: min, min + step, ..., and max (step 0: the rules' start step)."""
     lo = round(scenario.rules.shift_hours.min * 60)
     hi = round(scenario.rules.shift_hours.max * 60)
-    lengths = set(range(lo, hi + 1, LENGTH_STRIDE_MINUTES)) | {hi}
+    step = step_minutes or scenario.rules.shift_start_step_minutes
+    lengths = set(range(lo, hi + 1, step)) | {hi}
     return sorted(lengths)
 
 
@@ -107,7 +111,7 @@ def engineer_candidates(
 ) -> list[Candidate]:
     engineer = scenario.engineers[eng]
     step = scenario.rules.shift_start_step_minutes * policy.stride_steps
-    lengths = [m * 60 for m in shift_lengths(scenario)]
+    lengths = [m * 60 for m in shift_lengths(scenario, policy.length_step_minutes)]
     blocked = SpanSet(blocked_spans(scenario, team, engineer))
     out = []
     for day in local_days(engineer, team.lo, team.hi):

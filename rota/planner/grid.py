@@ -83,12 +83,14 @@ def exposure_weights(scenario: Scenario) -> dict[tuple[str, bool], int]:
     }
 
 
-def add_coverage(pm: PlanModel, window: tuple[int, int] | None = None) -> None:
-    """Coverage rows for every region, over the horizon or only inside `window`."""
+def add_coverage(
+    pm: PlanModel, window: tuple[int, int] | None = None, peak_only: bool = False
+) -> None:
+    """Coverage rows for every region, over the horizon or only inside `window` (or peaks only)."""
     segments = engineer_segments(pm)
     exposure = exposure_weights(pm.scenario)
     for region in pm.scenario.regions:
-        _region_rows(pm, region, segments, exposure, window or (pm.team.lo, pm.team.hi))
+        _region_rows(pm, region, segments, exposure, window or (pm.team.lo, pm.team.hi), peak_only)
 
 
 def _region_rows(
@@ -97,10 +99,12 @@ def _region_rows(
     segments: dict[int, Segments],
     exposure: dict[tuple[str, bool], int],
     window: tuple[int, int],
+    peak_only: bool = False,
 ) -> None:
     team = pm.team
     lo, hi = window
-    demand = [d for d in team.demand[region.id] if d.responders > 0 and d.end > lo and d.start < hi]
+    demand = [d for d in team.demand[region.id]
+              if d.responders > 0 and d.end > lo and d.start < hi and (d.peak or not peak_only)]
     if not demand:
         return
     index = {e.id: i for i, e in enumerate(pm.scenario.engineers)}

@@ -125,7 +125,7 @@ def solve_staged(
             full = list(watcher.solver.response_proto.solution)
             values = stage_values(pm, watcher.solver)
             result.chosen = [i for i, v in enumerate(values) if v]
-            _keep(pm, term, stage)
+            keep_term(pm, term, stage)
             if k == 0:
                 result.status = stage.status
             elif stage.status != "OPTIMAL" and result.status == "OPTIMAL":
@@ -218,7 +218,7 @@ def stage_values(pm: PlanModel, solver: cp_model.CpSolver | None) -> list[int]:
     return [int(solver.boolean_value(v)) for v in pm.x]
 
 
-def _keep(pm: PlanModel, term: Term, stage: StageResult) -> None:
+def keep_term(pm: PlanModel, term: Term, stage: StageResult) -> None:
     """Later stages may not make this term worse than this stage left it."""
     if stage.value is None or isinstance(term.expr, int):
         return

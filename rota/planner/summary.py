@@ -115,8 +115,9 @@ def coverage_summary(team: TeamTime, core: GapReport) -> dict[str, Any]:
 def explain_gaps(pm: PlanModel, search: SearchResult, core: GapReport) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Binding rules for the non-structural gaps, peak gaps first, then the largest.
 
-    A peak gap left when the peak stage was proved optimal is `rules_forbid_more`: no rota of the
-    candidate shifts covers more peak demand, so its binding rules are why, not a search shortfall.
+    A peak gap left when the peak stage was proved optimal is `rules_forbid_more`: no rota covers
+    more peak demand (over every shift the rules allow when the report's `model.peak_grid` is
+    "full", see `peakproof.py`), so its binding rules are why, not a search shortfall.
     """
     index = ChosenIndex(pm, search.chosen or [])
     worst = sorted((g for g in core.gaps if not g.structural), key=lambda g: (not g.peak, -g.seconds))

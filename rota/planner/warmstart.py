@@ -54,11 +54,16 @@ def warm_start(
     settings: SearchSettings,
     on_progress: Callable[[Progress], None] | None,
     stop: threading.Event | None,
+    seed: list[int] | None = None,
 ) -> list[int]:
-    """0/1 per candidate of `pm`: a valid rota built window by window within `budget` seconds."""
+    """0/1 per candidate of `pm`: a valid rota built window by window within `budget` seconds.
+
+    The shifts of `seed` (0/1 per candidate, a valid rota such as the peak proof's) stay in it.
+    """
     days = window_days(pm)
     started = time.monotonic()
-    chosen: set[tuple[int, int, int]] = {(c.eng, c.start, c.end) for c in pm.cands if c.forced}
+    chosen: set[tuple[int, int, int]] = {
+        (c.eng, c.start, c.end) for k, c in enumerate(pm.cands) if c.forced or (seed and seed[k])}
     starts = list(range(pm.team.lo - DAY_SECONDS, pm.team.hi, days * DAY_SECONDS))
     callback = ProgressCallback(started, on_progress, stop)
     callback.stage = "warm start"

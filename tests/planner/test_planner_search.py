@@ -30,7 +30,7 @@ def test_windows_alone_are_a_valid_rota_when_stopped_early(monkeypatch: pytest.M
     monkeypatch.setattr(warmstart, "WARM_START_FROM_CANDIDATES", 0)
     stop = threading.Event()
     result = plan(scenario, PlanOptions(time_limit_seconds=10.0, workers=2),
-                  lambda progress: stop.set() if progress.stage != "warm start" else None, stop)
+                  lambda progress: stop.set() if progress.stage == "uncovered" else None, stop)
     assert result.status in ("OPTIMAL", "FEASIBLE")
     assert violations(scenario, result.rota) == []
 
