@@ -3,7 +3,9 @@
 Nothing of OR-Tools leaves this package. The model is candidate shifts (`candidates.py`), the hard
 rules (`rules.py`), coverage rows on an aggregated grid (`grid.py`) and named objective terms
 (`objective.py`) minimised in lexicographic order by staged solves (`search.py`); the report
-(`summary.py`, `explain.py`) re-checks the result with the core's own gap analysis.
+(`summary.py`, `explain.py`) re-checks the result with the core's own gap analysis. A fresh plan
+first solves the peak stage alone over every shift the rules allow (`peakproof.py`), so the peak
+optimum it keeps is proved over the full start and length grid, not only the model's thinned one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from rota.limits import (
     PLANNER_MAX_ENGINEER_DAYS,
     PLANNER_MAX_HORIZON_DAYS,
 )
-from rota.planner.build import PlanModel
+from rota.planner.build import PlanModel, Term
 from rota.planner.candidates import (
     Candidate,
     CandidatePolicy,
@@ -32,7 +34,7 @@ from rota.planner.candidates import (
 )
 from rota.planner.grid import add_coverage
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
-from rota.planner.peakproof import prove_peak
+from rota.planner.peakproof import PeakProof, prove_peak
 from rota.planner.pins import (
     check_forced_together,
     pin_candidates,
@@ -43,7 +45,6 @@ from rota.planner.progress import Progress
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import (
     STAGE_SHARES,
-    SearchResult,
     SearchSettings,
     keep_term,
     solve_staged,
@@ -109,34 +110,12 @@ def plan(
                            dataclasses.replace(settings, time_limit=settings.time_limit * PEAK_SHARE),
                            on_progress, stop)
     cands = gather_candidates(scenario, team, forced, keep + (proof.shifts if proof else []), now)
-    pm = PlanModel(scenario, team, cands)
-    for _, rule in HARD_RULES:
-        rule(pm)
-    add_coverage(pm)
-    terms = [stage(pm) for stage in STAGES]
-    if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
-        terms = [lexicographic(uncovered(pm), changes(pm)), *terms[2:]]
-    settings = search_settings(options, len(cands), time.monotonic() - started)
-    if proof is not None:  # the peak stage is done: keep its optimum, start from its rota
-        keep_term(pm, terms[0], proof.stage)
-        terms = terms[1:]
-        settings = dataclasses.replace(settings, shares=STAGE_SHARES[1:], time_limit=max(
-            settings.time_limit - (proof.budget if options.deterministic else 0.0), 0.1))
-        chosen = {(c.eng, c.start, c.end) for c in proof.shifts}
-        hint = [1 if (c.eng, c.start, c.end) in chosen else 0 for c in cands]
-        valid = True
-    else:
-        hint = [1 if c.previous or c.forced else 0 for c in cands]
-        valid = rules_hold(scenario, team, [c for c, h in zip(cands, hint, strict=True) if h])
+    pm = build_model(scenario, team, cands)
+    start = starting_point(pm, options, proof, search_settings(
+        options, len(cands), time.monotonic() - started))
     if wants_warm_start(pm) and options.previous is None:
-        began = time.monotonic()
-        hint = warm_start(pm, settings.time_limit * WARM_START_SHARE, settings, on_progress, stop,
-                          seed=hint if proof is not None else None)
-        valid = True
-        spent = settings.time_limit * WARM_START_SHARE if options.deterministic \
-            else time.monotonic() - began
-        settings = dataclasses.replace(settings, time_limit=max(settings.time_limit - spent, 0.1))
-    search: SearchResult = solve_staged(pm, terms, settings, hint, on_progress, stop, valid)
+        start = warmed(pm, start, options, on_progress, stop, seeded=proof is not None)
+    search = solve_staged(pm, start.terms, start.settings, start.hint, on_progress, stop, start.valid)
     if proof is not None:
         search.stages.insert(0, proof.stage)
         if proof.stage.status != "OPTIMAL" and search.status == "OPTIMAL":
@@ -147,6 +126,66 @@ def plan(
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
     return PlanResult(search.status, rota, report)
+
+
+def build_model(scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> PlanModel:
+    pm = PlanModel(scenario, team, cands)
+    for _, rule in HARD_RULES:
+        rule(pm)
+    add_coverage(pm)
+    return pm
+
+
+@dataclass
+class Start:
+    """What the staged search starts from: its terms, settings and hint."""
+
+    terms: list[Term]
+    settings: SearchSettings
+    hint: list[int]
+    valid: bool  # the hint keeps every hard rule
+
+
+def starting_point(
+    pm: PlanModel, options: PlanOptions, proof: PeakProof | None, settings: SearchSettings
+) -> Start:
+    """The terms in order and the hint: the peak proof's rota, or the forced and previous shifts.
+
+    With a proof the peak stage is done: the model keeps its optimum and starts from its rota.
+    """
+    terms = [stage(pm) for stage in STAGES]
+    if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
+        terms = [lexicographic(uncovered(pm), changes(pm)), *terms[2:]]
+    if proof is None:
+        hint = [1 if c.previous or c.forced else 0 for c in pm.cands]
+        valid = rules_hold(pm.scenario, pm.team, [c for c, h in zip(pm.cands, hint, strict=True) if h])
+        return Start(terms, settings, hint, valid)
+    keep_term(pm, terms[0], proof.stage)
+    spent = proof.budget if options.deterministic else 0.0  # else already in `settings`
+    settings = dataclasses.replace(settings, shares=STAGE_SHARES[1:],
+                                   time_limit=max(settings.time_limit - spent, 0.1))
+    chosen = {(c.eng, c.start, c.end) for c in proof.shifts}
+    hint = [1 if (c.eng, c.start, c.end) in chosen else 0 for c in pm.cands]
+    return Start(terms[1:], settings, hint, True)
+
+
+def warmed(
+    pm: PlanModel,
+    start: Start,
+    options: PlanOptions,
+    on_progress: Callable[[Progress], None] | None,
+    stop: threading.Event | None,
+    seeded: bool,
+) -> Start:
+    """A window-by-window first rota for big models (around the proof's shifts when `seeded`)."""
+    settings = start.settings
+    began = time.monotonic()
+    hint = warm_start(pm, settings.time_limit * WARM_START_SHARE, settings, on_progress, stop,
+                      seed=start.hint if seeded else None)
+    spent = settings.time_limit * WARM_START_SHARE if options.deterministic \
+        else time.monotonic() - began
+    settings = dataclasses.replace(settings, time_limit=max(settings.time_limit - spent, 0.1))
+    return Start(start.terms, settings, hint, True)
 
 
 def search_settings(options: PlanOptions, candidates: int, spent: float) -> SearchSettings:
