@@ -78,7 +78,13 @@ def _date_or_instant(value: object) -> dt.date | dt.datetime:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"expected a date YYYY-MM-DD or a UTC date-time, got {value!r}") from None
-    return _utc_instant(value)
+    try:
+        return _utc_instant(value)
+    except ValueError as exc:
+        if "no offset" in str(exc):
+            raise
+        raise ValueError(f"expected a date YYYY-MM-DD or a date-time with Z or an offset, "
+                         f"got {value!r}") from None
 
 
 Clock = Annotated[str, BeforeValidator(_clock)]

@@ -58,6 +58,9 @@ CASES = [
      "engineers[0].unavailable[1]: overlaps unavailable[0]"),
     ("leave instant without offset", set_path("engineers.0.unavailable.0.end", "2026-12-27T10:00"),
      "engineers[0].unavailable[0].end: 2026-12-27T10:00:00 has no offset; write it in UTC with a Z"),
+    ("leave date in words", set_path("engineers.0.unavailable.0.start", "next tuesday"),
+     "engineers[0].unavailable[0].start: expected a date YYYY-MM-DD or a date-time with Z or an "
+     "offset, got 'next tuesday'"),
     ("pin outside the horizon", set_path("pins.0.start", "2027-03-01T00:00:00Z"),
      "pins[0].end: ends before it starts"),
     ("pin after the horizon", set_path("pins", [
