@@ -26,10 +26,12 @@ from rota.limits import (
 )
 from rota.planner.build import PlanModel, Term
 from rota.planner.candidates import (
+    FULL_GRID,
     Candidate,
     CandidatePolicy,
     annotate_costs,
     engineer_candidates,
+    overlapping,
     shift_lengths,
 )
 from rota.planner.grid import add_coverage
@@ -42,6 +44,7 @@ from rota.planner.pins import (
     rules_hold,
 )
 from rota.planner.progress import Progress
+from rota.planner.qualifiers import tight_spans
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import (
     STAGE_SHARES,
@@ -54,6 +57,7 @@ from rota.planner.warmstart import wants_warm_start, warm_start
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.spans import to_ts
+from rota.spanset import SpanSet
 from rota.team import TeamTime, horizon_range, team_time
 
 __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
@@ -230,16 +234,21 @@ def gather_candidates(
     scenario: Scenario, team: TeamTime, forced: list[Candidate], extra: list[Candidate],
     now: int | None,
 ) -> list[Candidate]:
-    """Forced shifts, `extra` ones (keepable previous shifts, the peak proof's rota) and the
-    generated grid, without duplicates."""
+    """Forced shifts, `extra` ones (keepable previous shifts, the peak proof's rota), the thinned
+    grid, and the full grid over each engineer's tight spots, without duplicates."""
     policy = candidate_policy(scenario)
+    tight = tight_spans(team)
     out: dict[tuple[int, int, int], Candidate] = {}
     for c in forced:
         out[(c.eng, c.start, c.end)] = c
     for c in extra:
         out.setdefault((c.eng, c.start, c.end), c)
-    for eng in range(len(scenario.engineers)):
-        for c in engineer_candidates(scenario, team, eng, policy):
+    for eng, engineer in enumerate(scenario.engineers):
+        offered = engineer_candidates(scenario, team, eng, policy)
+        if engineer.id in tight:
+            full = engineer_candidates(scenario, team, eng, FULL_GRID)
+            offered += overlapping(full, SpanSet(tight[engineer.id]))
+        for c in offered:
             if now is not None and c.start < now:
                 continue  # before `now` nothing changes: no new shift starts in the past
             key = (c.eng, c.start, c.end)

@@ -5,7 +5,8 @@ engineer's zone). Starts lie on the rules' `shift_start_step_minutes` in local w
 `rota.zones.to_utc`, so DST follows the one policy; a start a spring-forward skips is not offered),
 on a stride of whole steps that keeps the count at "tens per day". Lengths run from
 `shift_hours.min` to `.max` in `LENGTH_STRIDE_MINUTES` (plus the max itself), on the 15-minute grid.
-The peak stage's proof (`peakproof.py`) uses the full grid: every start step, lengths in whole steps.
+The full grid (every start step, lengths in whole steps) is offered where it matters most: to the
+engineers of a tight spot, over it (`qualifiers.py`), and to the peak stage's proof (`peakproof.py`).
 A candidate overlaps the horizon (one running at its start or end may begin the day before or
 end the day after, so the edges can be covered; only the part inside counts) and overlaps neither
 the engineer's leave nor (unless `work_on_public_holidays`) a local public holiday: those rules
@@ -60,6 +61,9 @@ class CandidatePolicy:
 
     stride_steps: int = 1
     length_step_minutes: int = LENGTH_STRIDE_MINUTES
+
+
+FULL_GRID = CandidatePolicy(stride_steps=1, length_step_minutes=0)
 
 
 def blocked_spans(scenario: Scenario, team: TeamTime, engineer: Engineer) -> list[Span]:
@@ -127,6 +131,16 @@ def engineer_candidates(
         hit = blocked.measure_before(ends) - blocked.measure_before(starts)
         out = [c for c, h in zip(out, hit.tolist(), strict=True) if h == 0]
     return out
+
+
+def overlapping(cands: list[Candidate], spans: SpanSet) -> list[Candidate]:
+    """The candidates that overlap `spans`."""
+    if not cands or not len(spans):
+        return []
+    starts = np.array([c.start for c in cands], dtype=np.int64)
+    ends = np.array([c.end for c in cands], dtype=np.int64)
+    hit = spans.measure_before(ends) - spans.measure_before(starts) > 0
+    return [c for c, h in zip(cands, hit.tolist(), strict=True) if h]
 
 
 def annotate_costs(team: TeamTime, engineer: Engineer, cands: list[Candidate]) -> None:

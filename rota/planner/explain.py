@@ -23,10 +23,10 @@ from rota.availability import band_profile
 from rota.coverage import Gap
 from rota.planner.build import PlanModel
 from rota.planner.candidates import Candidate
+from rota.planner.qualifiers import region_slots
 from rota.planner.rules import WEEK_SECONDS, minutes_inside
 from rota.scenario import BANDS, DEFAULT_SLEEP, DEFAULT_WORKING_HOURS, Region
 from rota.spans import Span, intersect, merge
-from rota.spanset import SpanSet
 from rota.team import TeamTime
 from rota.zones import zone
 
@@ -39,36 +39,12 @@ HIRE_ZONES = (
 
 def structural_spans(team: TeamTime, region: Region) -> tuple[list[Span], int]:
     """Spans where fewer could qualify than required, and the responder-minutes missing there."""
-    demand = [d for d in team.demand[region.id] if d.responders > 0]
-    if not demand:
-        return [], 0
-    serving = team.serving(region)
-    edges = [team.lo, team.hi, *(t for d in demand for t in (d.start, d.end))]
-    for group, members in serving:
-        edges += group.edges().tolist()
-        edges += [t for e in members for s in team.leave.get(e.id, []) for t in s]
-    points = np.unique(np.asarray(edges, dtype=np.int64))
-    points = points[(points >= team.lo) & (points <= team.hi)]
-    at = points[:-1]
-    lengths = np.diff(points)
     spans: list[Span] = []
     missing = 0
-    allow_holidays = team.scenario.rules.work_on_public_holidays
-    for d in demand:
-        inside = (at >= d.start) & (at < d.end)
-        if not inside.any():
-            continue
-        count = np.zeros(len(at), dtype=np.int64)
-        for group, members in serving:
-            fast = group.fast(d.target_minutes).contains(at)
-            if not allow_holidays:
-                fast &= ~group.holiday_set().contains(at)
-            for e in members:
-                away = SpanSet(team.leave.get(e.id, [])).contains(at)
-                count += (fast & ~away).astype(np.int64)
-        short = np.where(inside, np.maximum(d.responders - count, 0), 0)
-        missing += int((short * lengths).sum()) // 60
-        spans += [(int(at[i]), int(points[i + 1])) for i in np.nonzero(short > 0)[0]]
+    for slots in region_slots(team, region):
+        short = np.where(slots.inside, np.maximum(slots.demand.responders - slots.count(), 0), 0)
+        missing += int((short * slots.lengths()).sum()) // 60
+        spans += slots.spans(short > 0)
     return merge(spans), missing
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from rota.limits import PLANNER_CANDIDATE_WORKERS
 from rota.planner.build import PlanModel
-from rota.planner.candidates import Candidate, CandidatePolicy, engineer_candidates, local_day_of
+from rota.planner.candidates import FULL_GRID, Candidate, engineer_candidates, local_day_of
 from rota.planner.grid import add_coverage
 from rota.planner.objective import peak_uncovered
 from rota.planner.pins import rules_hold
@@ -45,7 +45,6 @@ from rota.team import TeamTime
 # Past this many peak-tight shifts the proof model is left out and the main model's peak stage
 # runs over its own grid (the L benchmark has 135,429; its model would crowd out the main search).
 PEAK_PROOF_MAX_CANDIDATES = 60_000
-FULL_GRID = CandidatePolicy(stride_steps=1, length_step_minutes=0)
 
 
 @dataclass
