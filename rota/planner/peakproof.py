@@ -7,8 +7,8 @@ step and length would be hundreds). The peak stage alone needs far fewer, by dom
   never break a rule;
 - a step trimmed off a shift's start or end where the engineer would qualify for no peak demand
   leaves peak coverage unchanged, and the shorter shift keeps every rule the longer one kept (same
-  local start date, longer rests, fewer weekly hours), as long as it stays `shift_hours.min` long
-  and its start stays on the same local date.
+  local start date, longer rests, fewer weekly hours), as long as it is itself on the grid (at
+  least `shift_hours.min` long, its start on the step in local time) and starts on the same date.
 
 So the best peak coverage over all shifts (starts on every `shift_start_step_minutes`, lengths from
 `shift_hours.min` to `.max` in whole steps) equals the best over the *peak-tight* ones: shifts with
@@ -30,7 +30,7 @@ import numpy as np
 
 from rota.limits import PLANNER_CANDIDATE_WORKERS
 from rota.planner.build import PlanModel
-from rota.planner.candidates import FULL_GRID, Candidate, engineer_candidates, local_day_of
+from rota.planner.candidates import FULL_GRID, Candidate, engineer_candidates
 from rota.planner.grid import add_coverage
 from rota.planner.objective import peak_uncovered
 from rota.planner.pins import rules_hold
@@ -74,26 +74,33 @@ def peak_qualifying(scenario: Scenario, team: TeamTime, eng: int) -> SpanSet:
 
 
 def peak_tight(scenario: Scenario, team: TeamTime, eng: int) -> list[Candidate]:
-    """The engineer's full-grid shifts that no trimmed or dropped shift dominates for the peak."""
+    """The engineer's full-grid shifts that no trimmed or dropped shift dominates for the peak.
+
+    A side may be trimmed when the shift one step shorter on that side is itself on the grid,
+    on the same local date (so DST, `shift_hours` and the horizon edge are all respected).
+    """
     cands = engineer_candidates(scenario, team, eng, FULL_GRID)
     if not cands:
         return []
     qualifying = peak_qualifying(scenario, team, eng)
     step = scenario.rules.shift_start_step_minutes * 60
-    shortest = round(scenario.rules.shift_hours.min * 3600)
     starts = np.array([c.start for c in cands], dtype=np.int64)
     ends = np.array([c.end for c in cands], dtype=np.int64)
 
-    def held(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        return qualifying.measure_before(hi) - qualifying.measure_before(lo) > 0
+    def held(lo: np.ndarray, hi: np.ndarray) -> list[bool]:
+        return (qualifying.measure_before(hi) - qualifying.measure_before(lo) > 0).tolist()
 
-    engineer = scenario.engineers[eng]
-    untrimmable = ends - starts - step < shortest
+    on_grid = {(c.start, c.end, c.day) for c in cands}
+    anywhere = held(starts, ends)
     first = held(starts, np.minimum(starts + step, ends))
     last = held(np.maximum(ends - step, starts), ends)
-    day_moves = np.array([local_day_of(engineer, c.start + step) != c.day for c in cands])
-    keep = held(starts, ends) & (untrimmable | ((first | day_moves) & last))
-    return [c for c, k in zip(cands, keep.tolist(), strict=True) if k]
+    out = []
+    for k, c in enumerate(cands):
+        later_start = (c.start + step, c.end, c.day) in on_grid
+        earlier_end = (c.start, c.end - step, c.day) in on_grid
+        if anywhere[k] and (first[k] or not later_start) and (last[k] or not earlier_end):
+            out.append(c)
+    return out
 
 
 def proof_candidates(
