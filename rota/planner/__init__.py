@@ -166,7 +166,8 @@ def starting_point(
         return Start(terms, settings, hint, valid)
     keep_term(pm, terms[0], proof.stage)
     spent = proof.budget if options.deterministic else 0.0  # else already in `settings`
-    settings = dataclasses.replace(settings, shares=STAGE_SHARES[1:],
+    rest = 1.0 - STAGE_SHARES[0]  # the later stages keep their shares of what the proof left
+    settings = dataclasses.replace(settings, shares=tuple(w / rest for w in STAGE_SHARES[1:]),
                                    time_limit=max(settings.time_limit - spent, 0.1))
     chosen = {(c.eng, c.start, c.end) for c in proof.shifts}
     hint = [1 if (c.eng, c.start, c.end) in chosen else 0 for c in pm.cands]
