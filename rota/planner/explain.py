@@ -4,9 +4,10 @@
   possibly qualify (serving the region, not on leave, not on a local public holiday unless the
   rules allow it, answering within the target in their band then). No rota can do better.
 - A gap above that bound is caused by rules: for each engineer who would qualify there but is not
-  on call, every candidate shift covering the gap is checked against the chosen rota; the hard rules
-  that forbid adding it (one shift per day, rest, weekly hours, consecutive days) are its binding
-  rules. A candidate no rule forbids means the trade-off went elsewhere (or the search stopped).
+  on call, every shift the rules allow covering the gap (the full grid, not only the model's
+  candidates) is checked against the chosen rota; the hard rules that forbid adding it (one shift
+  per day, rest, weekly hours, consecutive days) are its binding rules. A shift no rule forbids
+  means the trade-off went elsewhere (or the search stopped).
 - A structural gap needs a hire: representative time zones are scored by the structural minutes
   their default working and awake hours would answer, capped per week at one person's weekly hours.
 """
@@ -22,7 +23,7 @@ import numpy as np
 from rota.availability import band_profile
 from rota.coverage import Gap
 from rota.planner.build import PlanModel
-from rota.planner.candidates import Candidate
+from rota.planner.candidates import FULL_GRID, Candidate, engineer_candidates
 from rota.planner.qualifiers import region_slots
 from rota.planner.rules import WEEK_SECONDS, minutes_inside
 from rota.scenario import BANDS, DEFAULT_SLEEP, DEFAULT_WORKING_HOURS, Region
@@ -105,24 +106,38 @@ def team_offset(name: str, ts: int) -> str:
 
 
 class ChosenIndex:
-    """The candidates and the chosen shifts of each engineer, for quick look-ups by instant."""
+    """Each engineer's chosen shifts and every shift the rules would let them take, by instant.
+
+    The shifts examined are the full grid (every start step, lengths in whole steps) plus the
+    model's own candidates (pins may lie off it), so a binding rule is never the model's thinning.
+    """
 
     def __init__(self, pm: PlanModel, chosen: list[int]) -> None:
         self.pm = pm
-        self.cands: dict[int, list[Candidate]] = defaultdict(list)
-        for c in sorted(pm.cands, key=lambda c: c.start):
-            self.cands[c.eng].append(c)
-        self.starts = {eng: [c.start for c in cs] for eng, cs in self.cands.items()}
-        self.longest = max((c.end - c.start for c in pm.cands), default=0)
+        self.model_cands: dict[int, list[Candidate]] = defaultdict(list)
+        for c in pm.cands:
+            self.model_cands[c.eng].append(c)
+        self.cands: dict[int, list[Candidate]] = {}
+        self.starts: dict[int, list[int]] = {}
+        self.longest = max((c.end - c.start for c in pm.cands),
+                           default=round(pm.scenario.rules.shift_hours.max * 3600))
         self.mine: dict[int, list[Candidate]] = defaultdict(list)
         for i in chosen:
             self.mine[pm.cands[i].eng].append(pm.cands[i])
 
+    def _shifts(self, eng: int) -> list[Candidate]:
+        if eng not in self.cands:
+            full = engineer_candidates(self.pm.scenario, self.pm.team, eng, FULL_GRID)
+            unique = {(c.start, c.end): c for c in full + self.model_cands.get(eng, [])}
+            self.cands[eng] = sorted(unique.values(), key=lambda c: c.start)
+            self.starts[eng] = [c.start for c in self.cands[eng]]
+        return self.cands[eng]
+
     def covering(self, eng: int, ts: int) -> list[Candidate]:
-        starts = self.starts.get(eng, [])
-        first = bisect.bisect_right(starts, ts - self.longest)
-        last = bisect.bisect_right(starts, ts)
-        return [c for c in self.cands[eng][first:last] if c.start <= ts < c.end]
+        shifts = self._shifts(eng)
+        first = bisect.bisect_right(self.starts[eng], ts - self.longest)
+        last = bisect.bisect_right(self.starts[eng], ts)
+        return [c for c in shifts[first:last] if c.start <= ts < c.end]
 
     def on_call(self, eng: int, ts: int) -> bool:
         return any(c.start <= ts < c.end for c in self.mine.get(eng, []))
@@ -146,7 +161,7 @@ def binding_rules(index: ChosenIndex, gap: Gap) -> dict[str, int]:
             continue
         covering = index.covering(eng, probe)
         if not covering:
-            reasons["no_candidate_fits (leave, holiday, horizon edge or start step)"] += 1
+            reasons["no_shift_fits (leave, holiday, horizon edge or start step)"] += 1
             continue
         blocked: list[set[str]] = [_blocking(pm, c, index.mine.get(eng, [])) for c in covering]
         fewest = min(blocked, key=len)
