@@ -35,10 +35,10 @@ from rota.planner.grid import add_coverage
 from rota.planner.objective import peak_uncovered
 from rota.planner.pins import rules_hold
 from rota.planner.progress import Progress
+from rota.planner.qualifiers import peak_spans_by_engineer
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import SearchSettings, StageResult, solve_staged
 from rota.scenario import Scenario
-from rota.spans import Span, intersect, merge
 from rota.spanset import SpanSet
 from rota.team import TeamTime
 
@@ -57,24 +57,11 @@ class PeakProof:
     budget: float  # the time limit it had
 
 
-def peak_qualifying(scenario: Scenario, team: TeamTime, eng: int) -> SpanSet:
-    """Where the engineer would count for some region's peak requirement (leave aside)."""
-    engineer = scenario.engineers[eng]
-    group = team.group_of[engineer.id]
-    spans: list[Span] = []
-    for region in scenario.regions:
-        if region.id not in engineer.regions:
-            continue
-        for d in team.demand[region.id]:
-            if d.peak and d.responders > 0:
-                fast = group.fast(d.target_minutes)
-                spans += intersect([(d.start, d.end)],
-                                   list(zip(fast.starts.tolist(), fast.ends.tolist(), strict=True)))
-    return SpanSet(merge(spans))
-
-
-def peak_tight(scenario: Scenario, team: TeamTime, eng: int) -> list[Candidate]:
-    """The engineer's full-grid shifts that no trimmed or dropped shift dominates for the peak.
+def peak_tight(
+    scenario: Scenario, team: TeamTime, eng: int, qualifying: SpanSet
+) -> list[Candidate]:
+    """The engineer's full-grid shifts that no trimmed or dropped shift dominates for the peak
+    (`qualifying`: where the engineer could qualify for some peak).
 
     A side may be trimmed when the shift one step shorter on that side is itself on the grid,
     on the same local date (so DST, `shift_hours` and the horizon edge are all respected).
@@ -82,7 +69,6 @@ def peak_tight(scenario: Scenario, team: TeamTime, eng: int) -> list[Candidate]:
     cands = engineer_candidates(scenario, team, eng, FULL_GRID)
     if not cands:
         return []
-    qualifying = peak_qualifying(scenario, team, eng)
     step = scenario.rules.shift_start_step_minutes * 60
     starts = np.array([c.start for c in cands], dtype=np.int64)
     ends = np.array([c.end for c in cands], dtype=np.int64)
@@ -107,8 +93,11 @@ def proof_candidates(
     scenario: Scenario, team: TeamTime, forced: list[Candidate], now: int | None
 ) -> list[Candidate]:
     out: dict[tuple[int, int, int], Candidate] = {(c.eng, c.start, c.end): c for c in forced}
-    for eng in range(len(scenario.engineers)):
-        for c in peak_tight(scenario, team, eng):
+    peaks = peak_spans_by_engineer(team)
+    for eng, engineer in enumerate(scenario.engineers):
+        if engineer.id not in peaks:
+            continue
+        for c in peak_tight(scenario, team, eng, SpanSet(peaks[engineer.id])):
             if now is None or c.start >= now:
                 out.setdefault((c.eng, c.start, c.end), c)
     return sorted(out.values(), key=lambda c: (c.eng, c.start, c.end))

@@ -6,6 +6,8 @@ local public holiday. Whether any rota puts them on call is not asked: that is t
 
 - Where fewer could qualify than required, demand is structurally uncovered: no rota can do better,
   and only a hire closes it (`explain.py`).
+- Where an engineer could qualify for a peak, a shift's time matters for the peak stage; elsewhere
+  it can be trimmed away (`peakproof.py`).
 - Where barely enough could (at most `TIGHT_SLACK` more than required), every one of them counts and
   the exact timing of their shifts matters, so the planner offers them every shift the rules allow
   there, not only its thinned grid (`candidates.py`).
@@ -89,4 +91,15 @@ def tight_spans(team: TeamTime, slack: int = TIGHT_SLACK) -> dict[str, list[Span
                 continue
             for engineer_id, could in slots.could.items():
                 out.setdefault(engineer_id, []).extend(slots.spans(could & tight))
+    return {e: merge(spans) for e, spans in out.items() if spans}
+
+
+def peak_spans_by_engineer(team: TeamTime) -> dict[str, list[Span]]:
+    """Per engineer, where they could qualify for some region's peak requirement."""
+    out: dict[str, list[Span]] = {}
+    for region in team.scenario.regions:
+        for slots in region_slots(team, region):
+            if slots.demand.peak:
+                for engineer_id, could in slots.could.items():
+                    out.setdefault(engineer_id, []).extend(slots.spans(could))
     return {e: merge(spans) for e, spans in out.items() if spans}
