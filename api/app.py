@@ -1,7 +1,7 @@
 """The application factory: `create_app(settings)` wires the store, auth, caches and routes.
 
 Opening the app migrates the store and marks plans left unfinished by a process that is gone as
-`failed: interrupted` (`api.planning`). Routes live in `api.routes`, one module per concept.
+`failed: interrupted` (`rota_api.planning`). Routes live in `rota_api.routes`, one module per concept.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import problems
-from api.auth import TokenCheck
-from api.bodylimit import BodyLimit
-from api.current import CurrentCache
-from api.deps import Services
-from api.planning import Planner, PlanRunner, door_planner
-from api.routes import ROUTERS
-from api.routes.now import NowFastPath
-from api.settings import Settings
 from rota.store import Store
+from rota_api import problems
+from rota_api.auth import TokenCheck
+from rota_api.bodylimit import BodyLimit
+from rota_api.current import CurrentCache
+from rota_api.deps import Services
+from rota_api.planning import Planner, PlanRunner, door_planner
+from rota_api.routes import ROUTERS
+from rota_api.routes.now import NowFastPath
+from rota_api.settings import Settings
 
 
 def create_app(settings: Settings | None = None, *, planner: Planner | None = None) -> FastAPI:

@@ -15,8 +15,8 @@ import time
 
 from starlette.concurrency import run_in_threadpool
 
-from api.problems import Forbidden, Unauthenticated
 from rota.store import Scope, Store, Token
+from rota_api.problems import Forbidden, Unauthenticated
 
 
 class TokenCheck:

@@ -11,7 +11,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_JSON
+from rota_api.problems import PROBLEM_JSON
 
 
 class BodyLimit:

@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.auth import TokenCheck
-from api.current import CurrentCache
-from api.planning import PlanRunner
-from api.settings import Settings
 from rota.errors import FieldError, InvalidInput
 from rota.limits import MAX_HORIZON_DAYS
 from rota.scenario import Horizon
 from rota.store import Scope, StaleWrite, Store, Token
+from rota_api.auth import TokenCheck
+from rota_api.current import CurrentCache
+from rota_api.planning import PlanRunner
+from rota_api.settings import Settings
 
 
 @dataclass

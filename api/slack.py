@@ -17,8 +17,8 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from api.problems import Unauthenticated
 from rota.scenario import SEVERITIES, Scenario, Severity
+from rota_api.problems import Unauthenticated
 
 MAX_AGE_SECONDS = 300
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import Request
 
-from api.problems import UnsupportedMedia
 from rota.errors import FieldError, InvalidInput
+from rota_api.problems import UnsupportedMedia
 
 
 def media_type(request: Request) -> str:

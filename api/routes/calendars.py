@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import AdminAccess, ServicesDep
-from api.problems import Unauthenticated, Unavailable
 from rota.errors import NotFound
 from rota.scenario import Scenario
+from rota_api.deps import AdminAccess, ServicesDep
+from rota_api.problems import Unauthenticated, Unavailable
 
 router = APIRouter(prefix="/v1/teams", tags=["calendars"])
 

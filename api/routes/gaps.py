@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReadAccess, ServicesDep, parse_window
 from rota.report import gap_report
 from rota.scenario import Severity
+from rota_api.deps import ReadAccess, ServicesDep, parse_window
 
 router = APIRouter(prefix="/v1/teams", tags=["gaps"])
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from api.deps import ServicesDep
+from rota_api.deps import ServicesDep
 
 router = APIRouter(tags=["health"])
 

@@ -1,6 +1,6 @@
 """`GET /v1/teams/{team}/now` (read): who responds at an instant (default: the request time).
 
-Answered from the team's in-memory `NowIndex` (`api.current`). A gap is data: the answer is 200.
+Answered from the team's in-memory `NowIndex` (`rota_api.current`). A gap is data: the answer is 200.
 
 This is the hot path, so it is lean: `NowFastPath` serves it ahead of FastAPI's router, the token
 and query are read directly rather than through declared dependencies (whose resolution costs
@@ -24,10 +24,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.deps import Services, parse_instant, services_of
-from api.problems import from_rota_error
 from rota.errors import FieldError, InvalidInput, RotaError
 from rota.scenario import SEVERITIES, Severity
+from rota_api.deps import Services, parse_instant, services_of
+from rota_api.problems import from_rota_error
 
 router = APIRouter(prefix="/v1/teams", tags=["now"])
 

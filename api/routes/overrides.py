@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from api.deps import EARLIEST, LATEST, PlanAccess, ServicesDep
 from rota.coverage import Gap
 from rota.errors import FieldError, RotaInvalid
 from rota.report import gap_report, minutes
@@ -23,6 +22,7 @@ from rota.rotafile import Override, Rota, check_override
 from rota.scenario import Scenario
 from rota.spans import Span, iso_z, merge, subtract
 from rota.validation import pydantic_errors
+from rota_api.deps import EARLIEST, LATEST, PlanAccess, ServicesDep
 
 router = APIRouter(prefix="/v1/teams", tags=["overrides"])
 

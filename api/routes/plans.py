@@ -14,14 +14,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
-from api.planning import PlanRequest
-from api.problems import Unavailable
 from rota.errors import Conflict, FieldError, InvalidInput
 from rota.rotafile import parse_rota
 from rota.scenario import Scenario
 from rota.store import PlanRecord
 from rota.store.plans import require_done
+from rota_api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
+from rota_api.planning import PlanRequest
+from rota_api.problems import Unavailable
 
 router = APIRouter(prefix="/v1/teams", tags=["plans"])
 

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import ServicesDep, parse_window, services_of
-from api.problems import Unavailable
 from rota.report import gap_report
 from rota.store import Token
+from rota_api.deps import ServicesDep, parse_window, services_of
+from rota_api.problems import Unavailable
 
 router = APIRouter(prefix="/v1/teams", tags=["report"])
 

@@ -15,12 +15,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
-from api.routes.body import body_text, decode_json, raw_body_doc, require_media
 from rota.errors import FieldError, RotaInvalid
 from rota.imports import parse_import
 from rota.rotafile import Rota, parse_rota
 from rota.scenario import Scenario
+from rota_api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
+from rota_api.routes.body import body_text, decode_json, raw_body_doc, require_media
 
 router = APIRouter(prefix="/v1/teams", tags=["rota"])
 

@@ -1,6 +1,6 @@
 """`POST /v1/slack/commands`: the `/oncall [team] [region] [severity]` slash command.
 
-Authenticated by Slack's request signature (`api.slack`), not by a bearer token. Unsigned, badly
+Authenticated by Slack's request signature (`rota_api.slack`), not by a bearer token. Unsigned, badly
 signed or stale requests get 401; when `ROTA_SLACK_SIGNING_SECRET` is unset, 503.
 """
 
@@ -14,10 +14,10 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from api import slack
-from api.deps import ServicesDep
-from api.problems import Unavailable
-from api.routes.body import raw_body_doc
+from rota_api import slack
+from rota_api.deps import ServicesDep
+from rota_api.problems import Unavailable
+from rota_api.routes.body import raw_body_doc
 
 router = APIRouter(prefix="/v1/slack", tags=["slack"])
 

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AdminAccess, ReadAccess, ServicesDep, etag, expected_revision
-from api.routes.body import body_text, raw_body_doc, require_media
 from rota.errors import FieldError, ScenarioInvalid
 from rota.validation import parse_scenario_text
+from rota_api.deps import AdminAccess, ReadAccess, ServicesDep, etag, expected_revision
+from rota_api.routes.body import body_text, raw_body_doc, require_media
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"])
 

@@ -1,7 +1,7 @@
 """`rota serve`, `rota demo`, `rota token create|revoke` and `rota feed create|revoke`.
 
 The store is `ROTA_DATABASE_URL` (default: `rota.db`, a SQLite file in the working directory).
-The HTTP app is loaded by uvicorn from its import string (`api.app:create_app`), so the core never
+The HTTP app is loaded by uvicorn from its import string (`rota_api.app:create_app`), so the core never
 imports the `api` package; the server reads every other `ROTA_` setting from the environment.
 """
 
@@ -22,7 +22,7 @@ from rota.scenario import Scenario
 from rota.store import DEFAULT_DATABASE_URL, Store
 from rota.validation import load_scenario
 
-APP_FACTORY = "api.app:create_app"
+APP_FACTORY = "rota_api.app:create_app"
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "example" / "streaming-sre.yaml"
 
 token_app = typer.Typer(help="API tokens: made once and shown once, stored as hashes.",

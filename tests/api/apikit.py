@@ -12,9 +12,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.planning import PlanRequest
 from rota.rotafile import Rota, parse_rota
 from rota.store import Store
+from rota_api.planning import PlanRequest
 
 HERE = Path(__file__).parent
 SCENARIO_YAML = (HERE / "tiny-team.yaml").read_text()

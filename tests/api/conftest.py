@@ -9,8 +9,8 @@ import pytest
 from apikit import ROTA_JSON, SCENARIO_YAML, SLACK_SECRET, FakePlanner, bearer, store_of
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
+from rota_api.app import create_app
+from rota_api.settings import Settings
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from apikit import SCENARIO_YAML, bearer
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.problems import STATUS, Forbidden, Unauthenticated, Unavailable, UnsupportedMedia, install
 from rota.errors import (
     Conflict,
     FieldError,
@@ -20,6 +19,7 @@ from rota.errors import (
     ScenarioInvalid,
 )
 from rota.store import StaleWrite, StoreUnavailable
+from rota_api.problems import STATUS, Forbidden, Unauthenticated, Unavailable, UnsupportedMedia, install
 
 MAPPING = [
     (InvalidInput([FieldError("a.b", "bad")]), 422),

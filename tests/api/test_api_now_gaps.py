@@ -119,8 +119,8 @@ def test_now_fast_path_and_its_route_answer_alike(client: TestClient, team: str,
     """The app serves `now` from its fast path; the documented route alone answers the same."""
     from fastapi import FastAPI
 
-    from api.problems import install
-    from api.routes import now
+    from rota_api.problems import install
+    from rota_api.routes import now
 
     routes_only = FastAPI()
     install(routes_only)

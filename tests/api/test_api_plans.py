@@ -7,9 +7,9 @@ import pytest
 from apikit import SCENARIO_YAML, FakePlanner, bearer, store_of, wait_for_plans
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
 from rota.errors import PlanningError
+from rota_api.app import create_app
+from rota_api.settings import Settings
 
 
 def _start(client: TestClient, tokens: dict[str, str], **body: object) -> str:

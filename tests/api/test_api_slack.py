@@ -11,8 +11,8 @@ from apikit import SCENARIO_YAML, SLACK_SECRET, bearer
 from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 
-from api.app import create_app
-from api.settings import Settings
+from rota_api.app import create_app
+from rota_api.settings import Settings
 
 SLACK = SignatureVerifier(SLACK_SECRET)
 

@@ -1,6 +1,6 @@
 """A real HTTP server with the bundled example published, and headless Chromium to look at it.
 
-The server is the API (`api.app.create_app` under uvicorn) over a fresh SQLite store seeded with
+The server is the API (`rota_api.app.create_app` under uvicorn) over a fresh SQLite store seeded with
 `data/example`: the scenario, the hand-drawn rota as version 1 and a read token for the page. The
 listening socket is bound before the server thread starts, so the browser's first request simply
 waits in the backlog: no polling for readiness. Chromium is Debian's `/usr/bin/chromium`, driven by
@@ -33,8 +33,8 @@ def _listening_socket() -> socket.socket:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     import uvicorn
 
-    from api.app import create_app
-    from api.settings import Settings
+    from rota_api.app import create_app
+    from rota_api.settings import Settings
 
     scenario = load_scenario(EXAMPLE / "streaming-sre.yaml")
     rota = read_rota_json(EXAMPLE / "handdrawn-weekly.json", scenario)
