@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from rota_api.routes import (
     calendars,
     gaps,
+    handoffs,
     health,
     now,
     overrides,
@@ -19,5 +20,5 @@ from rota_api.routes import (
 
 ROUTERS: list[APIRouter] = [
     now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
-    gaps.router, calendars.router, report.router, slack.router,
+    gaps.router, handoffs.router, calendars.router, report.router, slack.router,
 ]
