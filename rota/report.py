@@ -2,6 +2,15 @@
 
 `gap_report` is a pure function of scenario, rota and window; its `to_json` is the exact shape the
 API's `GET /v1/teams/{team}/gaps` returns and `rota gaps --format json` prints.
+
+- Structural time (per region and in the summary) is the scenario's bound over the window: required
+  time in which fewer engineers are eligible than required, whether or not this rota covers it (a
+  rota may cover some by breaking a rule). It is the same figure for every rota of one scenario and
+  window; each gap's own `structural` flag says whether that uncovered stretch is such time.
+- `violations` are the hard rules the rota breaks (overrides applied, `rota/violations.py`), those
+  touching the window. When there are some, `p0_peak_within_rules` is the P0 peak coverage the rota
+  would have without the on-call time they concern, so a rota whose coverage comes from breaking the
+  rules says so.
 """
 
 from __future__ import annotations
@@ -16,9 +25,10 @@ from rota.errors import FieldError, InvalidInput, NotFound
 from rota.limits import MAX_HORIZON_DAYS
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
-from rota.scenario import SEVERITIES, Scenario, Severity
-from rota.spans import iso_z
+from rota.scenario import SEVERITIES, Region, Scenario, Severity
+from rota.spans import Span, iso_z, subtract
 from rota.team import TeamTime, analysis_range, team_time
+from rota.violations import Violation, rota_violations, violation_spans
 
 
 @dataclass(frozen=True)
@@ -54,11 +64,19 @@ class GapReport:
     regions: list[RegionCoverage]
     engineers: list[Burden]
     p0_peak: list[RegionCoverage]  # per region, P0 demand inside peak windows only
+    violations: list[Violation]
+    p0_peak_within_rules: list[RegionCoverage] | None  # P0 peak without rule-breaking on-call time
 
     @property
     def p0_peak_coverage(self) -> float:
-        required = sum(r.required_seconds for r in self.p0_peak)
-        return round(sum(r.covered_seconds for r in self.p0_peak) / required, 4) if required else 1.0
+        return _coverage(self.p0_peak)
+
+    @property
+    def p0_peak_coverage_within_rules(self) -> float:
+        """P0 peak coverage from on-call time that breaks no hard rule (all of it when none does)."""
+        if self.p0_peak_within_rules is None:
+            return self.p0_peak_coverage
+        return _coverage(self.p0_peak_within_rules)
 
     def exposure_totals(self) -> dict[str | None, float]:
         """Exposure of all gaps, per currency."""
@@ -74,9 +92,11 @@ class GapReport:
             "p0_peak_covered_minutes": minutes(sum(r.covered_seconds for r in self.p0_peak)),
             "p0_peak_coverage": self.p0_peak_coverage,
             "uncovered_minutes": minutes(sum(g.seconds for g in self.gaps)),
-            "structural_gap_minutes": minutes(sum(g.seconds for g in self.gaps if g.structural)),
+            "structural_gap_minutes": minutes(sum(r.structural_gap_seconds for r in self.regions)),
             "exposure": [{"amount": amount, "currency": currency}
                          for currency, amount in self.exposure_totals().items()],
+            "violations": len(self.violations),
+            "p0_peak_coverage_within_rules": self.p0_peak_coverage_within_rules,
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -89,7 +109,13 @@ class GapReport:
             "gaps": [gap_json(g) for g in self.gaps],
             "regions": [r.to_json() for r in self.regions],
             "engineers": [b.to_json() for b in self.engineers],
+            "violations": [v.to_json() for v in self.violations],
         }
+
+
+def _coverage(regions: list[RegionCoverage]) -> float:
+    required = sum(r.required_seconds for r in regions)
+    return round(sum(r.covered_seconds for r in regions) / required, 4) if required else 1.0
 
 
 def minutes(seconds: int) -> int | float:
@@ -142,6 +168,7 @@ def report_from(
     sweeps = [sweep_region(team, r, on_call) for r in regions]
     gaps = [g for s in sweeps for g in s.gaps if severity is None or g.severity == severity]
     gaps.sort(key=lambda g: (g.start, g.region))
+    violations = [v for v in rota_violations(team.scenario, rota) if v.end > team.lo and v.start < team.hi]
     return GapReport(
         team=team.scenario.team,
         start=team.lo,
@@ -151,7 +178,17 @@ def report_from(
         regions=[region_coverage(s, severity) for s in sweeps],
         engineers=burdens(team, on_call),
         p0_peak=[region_coverage(s, "P0", peak_only=True) for s in sweeps],
+        violations=violations,
+        p0_peak_within_rules=_within_rules(team, regions, on_call, violations) if violations else None,
     )
+
+
+def _within_rules(team: TeamTime, regions: list[Region], on_call: dict[str, list[Span]],
+                  violations: list[Violation]) -> list[RegionCoverage]:
+    """P0 peak coverage once the on-call time each violation concerns is taken away."""
+    broken = violation_spans(violations)
+    kept = {e: subtract(spans, broken.get(e, [])) for e, spans in on_call.items()}
+    return [region_coverage(sweep_region(team, r, kept), "P0", peak_only=True) for r in regions]
 
 
 def region_coverage(sweep: RegionSweep, severity: Severity | None = None,
@@ -164,9 +201,9 @@ def region_coverage(sweep: RegionSweep, severity: Severity | None = None,
     if peak_only:
         required = required & sweep.peak
     covered = required & (sweep.qualified >= sweep.required)
-    # A rota may put people on call on their public holidays, which no rule-abiding rota would:
-    # such time counts as covered, and only uncovered time counts as a structural gap.
-    structural = required & ~covered & (sweep.eligible < sweep.required)
+    # The scenario's bound, whatever this rota covers: a rota may cover some of it by putting people
+    # on call on their public holidays, which no rule-abiding rota would.
+    structural = required & (sweep.eligible < sweep.required)
     return RegionCoverage(
         region=sweep.region.id,
         required_seconds=int(durations[required].sum()),

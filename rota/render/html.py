@@ -18,6 +18,7 @@ from rota.coverage import RegionSweep, sweep_region
 from rota.oncall import rota_on_call
 from rota.render.cells import region_grid
 from rota.render.headline import WORK_END, WORK_START, Headline, headline
+from rota.render.html_rules import violations_section, within_rules_note
 from rota.render.html_tables import gap_table, load_table
 from rota.render.palette import (
     BAND_FILL,
@@ -63,7 +64,7 @@ caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border-bottom:1px solid #e3e3e3;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.when{white-space:nowrap}
 .gaps td:nth-child(9){min-width:220px}.gaps td:last-child{white-space:nowrap}
-.hire{color:#7a2e5f}.ok{color:#00664a;font-weight:600}
+.hire{color:#7a2e5f}.rules-note{display:block;color:#a33c00}.ok{color:#00664a;font-weight:600}
 .scroll{overflow-x:auto}
 @media print{nav{display:none}.scroll{overflow:visible}}
 """
@@ -84,8 +85,8 @@ def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
         f"{_utc(report.start)} to {_utc(report.end)} (UTC). {len(report.gaps)} gaps.</p>",
         '<nav><a href="#headline">Headline</a><a href="#heatmaps">Heatmaps</a>'
         '<a href="#timeline">Timeline</a><a href="#gaps">Gaps</a><a href="#regions">Regions</a>'
-        '<a href="#load">Load</a></nav></header>',
-        _headline_section(summary),
+        '<a href="#load">Load</a><a href="#violations">Rules</a></nav></header>',
+        _headline_section(summary, within_rules_note(report)),
         '<section id="heatmaps"><h2>Coverage by local hour, per region</h2>',
         _state_legend(),
         _heatmaps(sweeps, team.lo, team.hi),
@@ -101,6 +102,7 @@ def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
         "</section>",
         '<section id="load"><h2>Load per engineer</h2>', _band_legend(),
         f'<div class="scroll">{load_table(report, scenario)}</div></section>',
+        violations_section(report, scenario),
     ]
     return _document(title, "\n".join(body))
 
@@ -123,7 +125,7 @@ def _cut_note(lo: int, hi: int, shown_end: int) -> str:
             f"narrow the window (--from/--to) for later ones.")
 
 
-def _headline_section(summary: Headline) -> str:
+def _headline_section(summary: Headline, rules_note: str = "") -> str:
     coverage = summary.p0_peak_coverage
     p0 = (f'<span class="big">{coverage:.1%}</span>{summary.p0_peak_covered / 3600:.1f} of '
           f"{summary.p0_peak_required / 3600:.1f} h of P0 peak demand covered"
@@ -140,7 +142,7 @@ def _headline_section(summary: Headline) -> str:
                  f"(they fall on weekends): a hire would need weekend shifts.</p>")
     return (
         '<section id="headline"><h2>Headline</h2><div class="cards">'
-        f'<div class="card" id="p0-coverage">{p0}</div>'
+        f'<div class="card" id="p0-coverage">{p0}{rules_note}</div>'
         f'<div class="card" id="exposure"><span class="big">{exposure}</span>'
         "exposure: revenue flowing through gaps</div>"
         f'<div class="card" id="structural"><span class="big">'

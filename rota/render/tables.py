@@ -56,8 +56,36 @@ def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) ->
     parts: list[Any] = [_headline(report), table]
     if limit is not None and len(gaps) > limit:
         parts.append(Text(f"... and {len(gaps) - limit} more (--format json or csv lists all)"))
+    if report.violations:
+        parts.append(violations_table(report, limit))
     parts += [_regions_table(report), _engineers_table(report, scenario), _legend()]
     return RichGroup(*parts)
+
+
+def violations_table(report: GapReport, limit: int | None = 50) -> RichGroup:
+    """The hard rules the rota breaks, in time order (overrides applied)."""
+    found = report.violations
+    shown = found if limit is None else found[:limit]
+    table = Table(title=f"Hard-rule violations ({len(found)})", title_justify="left")
+    for column in ("engineer", "rule", "start (UTC)", "end (UTC)", "detail"):
+        table.add_column(column)
+    for v in shown:
+        table.add_row(v.engineer, v.rule, from_ts(v.start).strftime("%Y-%m-%d %H:%M"),
+                      from_ts(v.end).strftime("%Y-%m-%d %H:%M"), v.detail)
+    parts: list[Any] = [table]
+    if len(found) > len(shown):
+        parts.append(Text(f"... and {len(found) - len(shown)} more (--format json lists all)"))
+    return RichGroup(*parts)
+
+
+def coverage_text(report: GapReport) -> str:
+    """`61.3%`, or with violations `61.3% (12.0% within the rules; 98 rule violations)`."""
+    text = f"{report.p0_peak_coverage:.1%}"
+    if report.violations:
+        count = len(report.violations)
+        text += (f" ({report.p0_peak_coverage_within_rules:.1%} within the rules; "
+                 f"{count} rule violation{'s' if count != 1 else ''})")
+    return text
 
 
 def _headline(report: GapReport) -> Text:
@@ -65,7 +93,7 @@ def _headline(report: GapReport) -> Text:
     exposure = ", ".join(f"{e['amount']:,.0f} {e['currency'] or ''}".strip() for e in summary["exposure"]) or "-"
     structural = summary["structural_gap_minutes"] / 60
     return Text(
-        f"P0 peak demand covered: {report.p0_peak_coverage:.1%}   "
+        f"P0 peak demand covered: {coverage_text(report)}   "
         f"uncovered: {summary['uncovered_minutes'] / 60:,.1f} h in {len(report.gaps)} gaps   "
         f"exposure: {exposure}   structural (needs a hire): {structural:,.1f} h",
         style="bold",

@@ -110,9 +110,10 @@ def test_replacing_someone_who_is_off_call_puts_no_one_on_call():
     assert gaps_of(report) == [("2026-12-07T18:00Z", "2026-12-07T22:00Z", "no_responder")]
 
 
-def test_time_covered_by_someone_on_holiday_is_no_structural_gap():
+def test_time_covered_by_someone_on_holiday_is_no_gap_but_still_structural_time():
     """A hand-drawn rota may put Ana on call on Christmas Day: that hour is covered, though no
-    rule-abiding rota could cover it, so it is neither a gap nor structural gap time."""
+    rule-abiding rota could cover it, so it is no gap; the region's structural time is the
+    scenario's bound (both hours), whatever the rota, and the holiday work is a violation."""
     team = dict(
         horizon={"start": "2026-12-25", "days": 1},
         regions=[{"id": "eu", "timezone": "Europe/Berlin",
@@ -123,7 +124,9 @@ def test_time_covered_by_someone_on_holiday_is_no_structural_gap():
     report = gap_report(scenario(**team), rota("t", shift("ana", "2026-12-25T09:00Z", "2026-12-25T10:00Z")))
     assert gaps_of(report) == [("2026-12-25T10:00Z", "2026-12-25T11:00Z", "no_responder")]
     assert report.regions[0].covered_seconds == 3600
-    assert report.regions[0].structural_gap_seconds == 3600
+    assert report.regions[0].structural_gap_seconds == 7200
+    assert [v.rule for v in report.violations] == ["shift_hours", "public_holidays"]
+    assert report.p0_peak_coverage_within_rules == 0.0
 
 
 def test_summary_counts_p0_peak_demand_exposure_and_structural_time():
