@@ -106,3 +106,11 @@ class EntryIndex:
 def entry_indexes(team: TeamTime, on_call: dict[str, list[Span]]) -> dict[str, EntryIndex]:
     """An `EntryIndex` per region of the team."""
     return {r.id: EntryIndex(region_entries(team, on_call, r)) for r in team.scenario.regions}
+
+
+def fastest_key(team: TeamTime, engineer: str, ts: Instant) -> tuple[bool, int, str]:
+    """`now`'s order of responders at `ts`: not on leave first, then by response minutes."""
+    ts = min(max(ts, team.lo), team.hi - 1)
+    _, minutes = team.group_of[engineer].response_at(ts)
+    on_leave = any(s <= ts < e for s, e in team.leave.get(engineer, ()))
+    return on_leave, minutes, engineer

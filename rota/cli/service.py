@@ -45,18 +45,36 @@ UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info", "access_log": False,
                                    "proxy_headers": False}
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, tls: dict[str, Any] | None = None) -> None:
     import uvicorn
 
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **UVICORN_OPTIONS)
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **UVICORN_OPTIONS, **(tls or {}))
+
+
+def tls_options(keyfile: Path | None, certfile: Path | None) -> dict[str, Any]:
+    """uvicorn's TLS settings: both files or neither (then plain HTTP, e.g. behind a proxy)."""
+    if (keyfile is None) != (certfile is None):
+        from rota.errors import FieldError, InvalidInput
+
+        raise InvalidInput([FieldError("--ssl-keyfile" if keyfile is None else "--ssl-certfile",
+                                       "give both --ssl-keyfile and --ssl-certfile, or neither")],
+                           "option")
+    if keyfile is None or certfile is None:
+        return {}
+    return {"ssl_keyfile": str(keyfile), "ssl_certfile": str(certfile)}
 
 
 @app.command()
 @reports_errors
-def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
+          ssl_keyfile: Annotated[Path | None, typer.Option(
+              exists=True, dir_okay=False, help="TLS private key (PEM): serve HTTPS.")] = None,
+          ssl_certfile: Annotated[Path | None, typer.Option(
+              exists=True, dir_okay=False, help="TLS certificate chain (PEM).")] = None) -> None:
     """The HTTP API over the store in ROTA_DATABASE_URL (migrated on start)."""
+    tls = tls_options(ssl_keyfile, ssl_certfile)
     Store.open(database_url()).close()
-    _serve(host, port)
+    _serve(host, port, tls)
 
 
 @token_app.command("create")

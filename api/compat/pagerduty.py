@@ -1,0 +1,331 @@
+"""PagerDuty REST v2, read subset, under `/pagerduty` (a client's `base_url` is `https://HOST/pagerduty`).
+
+Routes: `GET /oncalls`, `/schedules`, `/schedules/{id}`, `/schedules/{id}/users`,
+`/escalation_policies`, `/escalation_policies/{id}`, `/users`, `/users/{id}`. Shapes are in
+`pagerduty_shapes`; what is on call comes from `rota.oncall_entries` (the same levels as `now`) and
+a schedule's coverage from `rota.report.gap_report` (the same figure as `gaps`).
+
+PagerDuty's rules kept here: array parameters spelled `ids[]`; `since`/`until` default to now and
+an on-call overlapping the range is included; `/oncalls` refuses a range reaching more than 90
+days past the request time; classic pagination (`limit`, default 25 and at most 100, larger values
+are cut to 100; `offset`; `more`; `total` only with `total=true`); `Authorization: Token token=...`
+(or `Bearer ...`); errors as `{"error": {"message", "code", "errors"}}` with PagerDuty's codes: 400
+(2001) for a bad parameter, 401 (2006), 403 (2010) for a token without read scope, 404 (2100) for
+an unknown id or a team the token may not read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from rota.errors import InvalidInput, NotFound, RotaError
+from rota.oncall_entries import Entry, fastest_key
+from rota.report import gap_report
+from rota.rotafile import Rota
+from rota.scenario import Region, Scenario
+from rota.spans import to_ts
+from rota.store import Token
+from rota_api.compat import pagerduty_shapes as shape
+from rota_api.compat import params
+from rota_api.compat.directory import Directory, split_id
+from rota_api.current import Current
+from rota_api.deps import services_of
+from rota_api.problems import Forbidden, Unauthenticated
+
+router = APIRouter(prefix="/pagerduty", tags=["compat: PagerDuty"])
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+AHEAD = dt.timedelta(days=90)
+SCHEDULE_SPAN = dt.timedelta(days=14)
+ONCALL_INCLUDES = {"users", "schedules", "escalation_policies"}
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _json(body: dict[str, Any], status: int = 200) -> JSONResponse:
+    return JSONResponse(body, status_code=status)
+
+
+def vendor_errors(handler: Handler) -> Handler:
+    """Answer the core's errors in PagerDuty's shape and status."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except InvalidInput as exc:
+            return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
+                                          [str(e) for e in exc.errors]), 400)
+        except Unauthenticated as exc:
+            return _json(shape.error_body(f"Authentication failed: {exc.message}",
+                                          shape.AUTHENTICATION_FAILED), 401)
+        except Forbidden as exc:
+            return _json(shape.error_body(f"Access Denied: {exc.message}", shape.ACCESS_DENIED), 403)
+        except NotFound as exc:
+            return _json(shape.error_body("Not Found", shape.NOT_FOUND, [exc.message]), 404)
+        except RotaError as exc:
+            return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
+                                          [exc.message]), 400)
+
+    return wrapper
+
+
+async def _directory(request: Request) -> Directory:
+    header = request.headers.get("authorization")
+    if header is not None and header[:6].lower() == "token ":
+        secret = header[6:].strip()
+        secret = secret[6:] if secret.lower().startswith("token=") else secret
+        header = f"Bearer {secret.strip().strip(chr(34))}"
+    services = services_of(request)
+    token: Token = await services.tokens.authenticate(header)
+    if not token.grants("read", None):
+        raise Forbidden(f"this token has scope {token.scope!r}; 'read' is needed")
+    return Directory(services, token)
+
+
+def _render(request: Request, query: Mapping[str, str]) -> shape.Render:
+    root = str(request.base_url).rstrip("/")
+    return shape.Render(f"{root}/pagerduty", root, params.time_zone(query))
+
+
+def _ids(request: Request, name: str) -> set[str]:
+    return set(request.query_params.getlist(f"{name}[]")) | set(request.query_params.getlist(name))
+
+
+def _includes(request: Request, allowed: set[str]) -> set[str]:
+    found = _ids(request, "include")
+    unknown = found - allowed
+    if unknown:
+        raise params.invalid("include[]", f"{sorted(unknown)[0]!r} is not one of {', '.join(sorted(allowed))}")
+    return found
+
+
+def _page(query: Mapping[str, str], items: list[Any], key: str,
+          render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    limit = params.integer(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = params.integer(query, "offset", 0, 0)
+    chosen = items[offset:offset + limit]
+    return {key: [render(x) for x in chosen], "limit": limit, "offset": offset,
+            "more": offset + limit < len(items),
+            "total": len(items) if params.boolean(query, "total") else None}
+
+
+async def _teams(directory: Directory, ids: set[str]) -> list[Current]:
+    """The current state of the teams the ids name (every readable team when there are none)."""
+    names = sorted({split_id(i)[0] for i in ids if "." in i}) if ids else await directory.team_ids()
+    found = []
+    for team in names:
+        try:
+            found.append(await directory.current(team))
+        except NotFound:
+            continue  # PagerDuty filters by ids it knows; others simply match nothing
+    return found
+
+
+def _region(current: Current, region_id: str) -> Region:
+    region = current.scenario.region_by_id.get(region_id)
+    if region is None:
+        raise NotFound(f"no object with id '{current.scenario.team}.{region_id}'")
+    return region
+
+
+async def _one(request: Request, key: str) -> tuple[Directory, Current, str]:
+    directory = await _directory(request)
+    team, rest = split_id(request.path_params[key])
+    return directory, await directory.current(team), rest
+
+
+@router.get("/oncalls")
+@vendor_errors
+async def list_oncalls(request: Request) -> Response:
+    """On-call entries overlapping [since, until]: level 1 fastest first, then level 2."""
+    query = request.query_params
+    directory = await _directory(request)
+    render = _render(request, query)
+    include = _includes(request, ONCALL_INCLUDES)
+    now = dt.datetime.now(dt.UTC)
+    since = params.instant(query, "since") or now
+    until = params.instant(query, "until") or max(now, since)
+    if until < since:
+        raise params.invalid("until", "cannot be before since")
+    if until > now + AHEAD:
+        raise params.invalid("until", "on-call shifts are limited to 90 days in the future")
+    policies, schedules, users = (_ids(request, n) for n in
+                                  ("escalation_policy_ids", "schedule_ids", "user_ids"))
+    lo, hi = to_ts(since), to_ts(until)
+    earliest = params.boolean(query, "earliest")
+    found: list[tuple[Scenario, Entry]] = []
+    for current in await _teams(directory, policies | schedules | users):
+        entries = await directory.entries(current)
+        scenario = current.scenario
+        for region in scenario.regions:
+            vendor_id = f"{scenario.team}.{region.id}"
+            if (policies and vendor_id not in policies) or (schedules and vendor_id not in schedules):
+                continue
+            if region.id not in entries or current.index is None:
+                continue
+            team = current.index.team
+            chosen = [e for e in entries[region.id].overlapping(lo, hi)
+                      if not users or f"{scenario.team}.{e.engineer}" in users]
+            chosen.sort(key=lambda e: (e.level, max(e.start, lo),
+                                       fastest_key(team, e.engineer, max(e.start, lo))))
+            found += [(scenario, e) for e in (_earliest(chosen) if earliest else chosen)]
+    return _json(_page(query, found, "oncalls",
+                       lambda pair: shape.oncall(render, pair[0], pair[1], include)))
+
+
+def _earliest(entries: list[Entry]) -> list[Entry]:
+    """Only the earliest entry of each (level, user) of one policy, order kept."""
+    seen: dict[tuple[int, str], Entry] = {}
+    for e in entries:
+        key = (e.level, e.engineer)
+        if key not in seen or e.start < seen[key].start:
+            seen[key] = e
+    keep = {id(e) for e in seen.values()}
+    return [e for e in entries if id(e) in keep]
+
+
+@router.get("/schedules")
+@vendor_errors
+async def list_schedules(request: Request) -> Response:
+    query = request.query_params
+    directory = await _directory(request)
+    render = _render(request, query)
+    text = (query.get("query") or "").lower()
+    found = [(c.scenario, r) for c in await _teams(directory, set()) for r in c.scenario.regions
+             if text in shape.schedule_name(c.scenario, r).lower()]
+    return _json(_page(query, found, "schedules", lambda pair: shape.schedule(render, *pair)))
+
+
+@router.get("/schedules/{schedule_id}")
+@vendor_errors
+async def get_schedule(request: Request) -> Response:
+    """The schedule; with `since` or `until`, its final schedule's entries and coverage."""
+    query = request.query_params
+    _, current, region_id = await _one(request, "schedule_id")
+    region = _region(current, region_id)
+    render = _render(request, query)
+    body = shape.schedule(render, current.scenario, region)
+    since_asked, until_asked = params.instant(query, "since"), params.instant(query, "until")
+    final: dict[str, Any] = {"name": "Final Schedule", "rendered_schedule_entries": [],
+                             "rendered_coverage_percentage": None}
+    if since_asked is not None or until_asked is not None:
+        since = since_asked if since_asked is not None else _before(until_asked)
+        until: dt.datetime = until_asked or since + SCHEDULE_SPAN
+        if until <= since:
+            raise params.invalid("until", "must be after since")
+        overflow = params.boolean(query, "overflow")
+        final["rendered_schedule_entries"] = [
+            {"start": render.time(s), "end": render.time(e),
+             "user": render.user_ref(current.scenario, current.scenario.engineer_by_id[eid])}
+            for s, e, eid in _on_call(current, region, to_ts(since), to_ts(until), overflow)]
+        rota = current.rota or Rota(team=current.scenario.team)
+        report = await run_in_threadpool(gap_report, current.scenario, rota, since, until, region.id)
+        final["rendered_coverage_percentage"] = round(report.regions[0].coverage * 100, 2)
+    body["final_schedule"] = final
+    return _json({"schedule": body})
+
+
+def _before(until: dt.datetime | None) -> dt.datetime:
+    assert until is not None
+    return until - SCHEDULE_SPAN
+
+
+def _on_call(current: Current, region: Region, lo: int, hi: int,
+             overflow: bool) -> list[tuple[int, int, str]]:
+    """On-call spans of engineers serving the region that overlap [lo, hi), by start."""
+    if current.index is None:
+        return []
+    out = []
+    for engineer in shape.serving(current.scenario, region):
+        for s, e in current.index.on_call.get(engineer.id, ()):
+            if s < hi and e > lo:
+                out.append((s, e, engineer.id) if overflow else (max(s, lo), min(e, hi), engineer.id))
+    return sorted(out)
+
+
+@router.get("/schedules/{schedule_id}/users")
+@vendor_errors
+async def schedule_users(request: Request) -> Response:
+    """Users on call for the schedule at some point of [since, until] (default: now)."""
+    query = request.query_params
+    _, current, region_id = await _one(request, "schedule_id")
+    region = _region(current, region_id)
+    render = _render(request, query)
+    now = dt.datetime.now(dt.UTC)
+    since = params.instant(query, "since") or now
+    until = params.instant(query, "until") or max(now, since)
+    if until < since:
+        raise params.invalid("until", "cannot be before since")
+    lo, hi = to_ts(since), max(to_ts(until), to_ts(since) + 1)
+    ids = sorted({eid for _, _, eid in _on_call(current, region, lo, hi, False)})
+    scenario = current.scenario
+    return _json({"users": [shape.user(render, scenario, scenario.engineer_by_id[i], False) for i in ids]})
+
+
+@router.get("/escalation_policies")
+@vendor_errors
+async def list_escalation_policies(request: Request) -> Response:
+    query = request.query_params
+    directory = await _directory(request)
+    render = _render(request, query)
+    text = (query.get("query") or "").lower()
+    users = _ids(request, "user_ids")
+    found = [(c.scenario, r) for c in await _teams(directory, set()) for r in c.scenario.regions
+             if text in shape.schedule_name(c.scenario, r).lower()
+             and (not users or any(f"{c.scenario.team}.{e.id}" in users
+                                   for e in shape.serving(c.scenario, r)))]
+    return _json(_page(query, found, "escalation_policies",
+                       lambda pair: shape.escalation_policy(render, *pair)))
+
+
+@router.get("/escalation_policies/{policy_id}")
+@vendor_errors
+async def get_escalation_policy(request: Request) -> Response:
+    _, current, region_id = await _one(request, "policy_id")
+    render = _render(request, request.query_params)
+    return _json({"escalation_policy": shape.escalation_policy(
+        render, current.scenario, _region(current, region_id))})
+
+
+@router.get("/users")
+@vendor_errors
+async def list_users(request: Request) -> Response:
+    query = request.query_params
+    directory = await _directory(request)
+    render = _render(request, query)
+    methods = "contact_methods" in _includes(request, {"contact_methods", "notification_rules", "teams"})
+    text = (query.get("query") or "").lower()
+    found = [(c.scenario, e) for c in await _teams(directory, set()) for e in c.scenario.engineers
+             if text in e.label.lower() or text in (e.contact.email or "").lower()]
+    return _json(_page(query, found, "users", lambda pair: shape.user(render, pair[0], pair[1], methods)))
+
+
+@router.get("/users/{user_id}")
+@vendor_errors
+async def get_user(request: Request) -> Response:
+    _, current, engineer_id = await _one(request, "user_id")
+    engineer = current.scenario.engineer_by_id.get(engineer_id)
+    if engineer is None:
+        raise NotFound(f"no user {request.path_params['user_id']!r}")
+    render = _render(request, request.query_params)
+    methods = "contact_methods" in _includes(request, {"contact_methods", "notification_rules", "teams"})
+    return _json({"user": shape.user(render, current.scenario, engineer, methods)})
+
+
+@router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                  include_in_schema=False)
+@vendor_errors
+async def not_here(request: Request) -> Response:
+    """Anything else under /pagerduty: PagerDuty's 404 (this subset is read-only)."""
+    await _directory(request)
+    raise NotFound(f"{request.method} /{request.path_params['rest']} is not part of this read-only subset")
+

@@ -1,0 +1,53 @@
+"""Query parameters of the vendor APIs, checked the one way: a bad value raises `InvalidInput`
+naming the parameter, which each vendor module answers in its own error shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from rota.errors import FieldError, InvalidInput
+from rota.zones import check_zone
+from rota_api.deps import parse_instant
+
+
+def invalid(name: str, message: str) -> InvalidInput:
+    return InvalidInput([FieldError(name, message)], "query")
+
+
+def instant(query: Mapping[str, str], name: str) -> dt.datetime | None:
+    return parse_instant(query.get(name), name)
+
+
+def boolean(query: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = query.get(name)
+    if value is None:
+        return default
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0"):
+        return False
+    raise invalid(name, f"{value!r} is not true or false")
+
+
+def integer(query: Mapping[str, str], name: str, default: int, lo: int, hi: int | None = None) -> int:
+    value = query.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise invalid(name, f"{value!r} is not an integer") from None
+    if number < lo:
+        raise invalid(name, f"must be at least {lo}")
+    return number if hi is None else min(number, hi)
+
+
+def time_zone(query: Mapping[str, str], name: str = "time_zone") -> str | None:
+    value = query.get(name)
+    if value is None:
+        return None
+    try:
+        return check_zone(value)
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from None
