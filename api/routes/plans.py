@@ -3,7 +3,9 @@
 `POST .../plans/{id}/publish` (plan) makes the plan's rota the team's next version.
 
 `previous` names a rota version of the team the plan should stay close to. A plan is published at
-most once; a rota version's `If-Match` applies to the publish as to an upload.
+most once; a rota version's `If-Match` applies to the publish as to an upload. A plan that leaves
+more P0 peak demand uncovered than the team's current rota is published only with `force`
+(`?force=true` or `{"force": true}`); otherwise 409, saying both figures.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Response
+from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from rota.errors import Conflict, FieldError, InvalidInput
-from rota.rotafile import parse_rota
+from rota.rotafile import Rota, parse_rota
 from rota.scenario import Scenario
 from rota.store import PlanRecord
 from rota.store.plans import require_done
-from rota_api.deps import PlanAccess, ReadAccess, ServicesDep, etag, expected_revision
+from rota_api.deps import PlanAccess, ReadAccess, Services, ServicesDep, etag, expected_revision
 from rota_api.planning import PlanRequest
 from rota_api.problems import Unavailable
 
@@ -55,18 +57,38 @@ def start_plan(team: str, response: Response, services: ServicesDep, token: Plan
     return {"id": record.id, "status": record.status}
 
 
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    force: bool = Field(default=False, description="publish even if worse than the current rota")
+
+
 @router.get("/{team}/plans/{plan_id}")
 def get_plan(team: str, plan_id: str, services: ServicesDep,
              _token: ReadAccess) -> dict[str, Any]:
-    """Status, progress and, when done, the rota and its report."""
-    return plan_json(services.store.plans.get(team, plan_id))
+    """Status, progress and, when done, the rota, its report, and how it compares with the current
+    rota (`against_current`, while the plan is not published)."""
+    record = services.store.plans.get(team, plan_id)
+    out = plan_json(record)
+    if record.result is not None and record.published_version is None:
+        scenario, _ = services.store.teams.scenario(team)
+        out["against_current"] = _against_current(services, team, scenario,
+                                                  parse_rota(record.result["rota"], scenario))
+    return out
 
 
 @router.post("/{team}/plans/{plan_id}/publish", status_code=201)
 def publish_plan(team: str, plan_id: str, response: Response, services: ServicesDep,
                  token: PlanAccess,
-                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-    """The plan's rota becomes the team's next rota version."""
+                 if_match: Annotated[str | None, Header()] = None,
+                 force: Annotated[bool, Query(description="publish even if worse than the "
+                                                          "current rota")] = False,
+                 body: Annotated[PublishIn | None, Body()] = None) -> dict[str, Any]:
+    """The plan's rota becomes the team's next rota version.
+
+    A plan that leaves more P0 peak demand uncovered than the current rota is refused (409)
+    unless `force` (`?force=true` or `{"force": true}`).
+    """
     expected = expected_revision(if_match)
     record = services.store.plans.get(team, plan_id)
     result = require_done(record)
@@ -75,12 +97,29 @@ def publish_plan(team: str, plan_id: str, response: Response, services: Services
                        f"{record.published_version}")
     scenario, _ = services.store.teams.scenario(team)
     rota = parse_rota(result["rota"], scenario)
+    against = _against_current(services, team, scenario, rota)
+    if against and against["worse_than_current"] and not (force or (body and body.force)):
+        raise Conflict(
+            f"plan {plan_id} leaves {against['p0_peak_uncovered_minutes']} minutes of P0 peak "
+            f"demand uncovered, more than the current rota version {against['current_version']} "
+            f"({against['current_p0_peak_uncovered_minutes']}); publish with ?force=true or "
+            '{"force": true} to replace it anyway')
     version = services.store.teams.publish(rota, f"plan:{plan_id}", token.label or token.id,
                                            expected)
     services.store.plans.mark_published(team, plan_id, version)
     services.current.forget(team)
     response.headers["ETag"] = etag(version)
-    return {"team": team, "version": version, "plan": plan_id}
+    return {"team": team, "version": version, "plan": plan_id, "against_current": against}
+
+
+def _against_current(services: Services, team: str, scenario: Scenario,
+                     rota: Rota) -> dict[str, Any] | None:
+    """The plan's P0 peak coverage against the team's current rota version (None: no version)."""
+    from rota.planner.outcome import compare_with_current
+
+    if services.store.teams.current_version(team) == 0:
+        return None
+    return compare_with_current(scenario, rota, services.store.teams.rota(team))
 
 
 def _check_plannable(scenario: Scenario) -> None:
@@ -107,6 +146,9 @@ def plan_json(record: PlanRecord) -> dict[str, Any]:
     }
     if record.result is not None:
         out["solver_status"] = record.result.get("status")
+        report = record.result.get("report") or {}
+        for key in ("achieved", "gap_stage", "gap"):
+            out[key] = report.get(key)
         out["rota"] = record.result.get("rota")
         out["report"] = record.result.get("report")
     return out

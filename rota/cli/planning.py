@@ -178,21 +178,24 @@ def _peak_grid(report: dict[str, Any]) -> str:
     return "the model's candidate shifts"
 
 
-def _print_report(report: dict[str, Any], output: Path) -> None:
-    """The plan's report for people: status, coverage, bound, gaps explained, burden, fairness."""
-    cov = report["coverage"]
-    gap, all_gap = report["optimality_gap"], report.get("coverage_optimality_gap")
-    first = report["stages"][0]["term"] if report["stages"] else ""
-    gaps = f"{_percent(gap)} ({first})"
-    if all_gap is not None and not first.startswith("uncovered"):
-        gaps += f", {_percent(all_gap)} (uncovered)"
-    out.print(f"wrote {output}: {report['model']['shifts']} shifts, status {report['status']}, "
-              f"{report['seconds']:.1f} s, optimality gap {gaps}", highlight=False)
-    out.print(f"P0 peak coverage {cov['p0_peak_coverage']:.2%} "
-              f"({cov['p0_peak_uncovered_minutes']} of {cov['p0_peak_required_minutes']} min "
-              f"uncovered, {cov['p0_peak_non_structural_uncovered_minutes']} not structural); "
-              f"uncovered {report['uncovered_minutes']} min vs structural bound "
-              f"{report['structural_minutes']} min", highlight=False)
+def _headline(report: dict[str, Any], output: Path) -> str:
+    """What the plan achieved, and for an unproved one the gap of the stage it names."""
+    head = f"wrote {output}: {report['model']['shifts']} shifts, {report['seconds']:.1f} s, "
+    achieved = report.get("achieved")
+    if achieved == "proved_optimal":
+        return head + "proved optimal (every stage)"
+    if achieved == "constructive":
+        return head + ("the constructive start only (the search had no time left or found nothing "
+                       "better; a longer --time-limit may improve it)")
+    stage = next((s for s in report["stages"] if s["term"] == report.get("gap_stage")), None)
+    if stage is None:
+        return head + "improved on the constructive start, not proved optimal"
+    return head + (f"improved on the constructive start, not proved optimal: stage {stage['term']} "
+                   f"{stage['status']}, value {stage['value']:g}, bound {stage['bound']:g}, gap "
+                   f"{_percent(report.get('gap'))}")
+
+
+def _print_stages(report: dict[str, Any]) -> None:
     stages = Table(title="objective, in priority order")
     for col in ("term", "status", "value", "bound", "unit"):
         stages.add_column(col)
@@ -200,6 +203,24 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
         stages.add_row(s["term"], s["status"], f"{s['value']:g}" if s["value"] is not None else "",
                        f"{s['bound']:g}" if s["bound"] is not None else "", s["unit"])
     out.print(stages)
+
+
+def _print_report(report: dict[str, Any], output: Path) -> None:
+    """The plan's report for people: status, coverage, bound, gaps explained, burden, fairness."""
+    cov = report["coverage"]
+    out.print(_headline(report, output), highlight=False)
+    against = report.get("against_current")
+    if against and against["worse_than_current"]:
+        out.print(f"[bold red]worse than the current rota[/] (version {against['current_version']}): "
+                  f"{against['p0_peak_uncovered_minutes']} P0 peak minutes uncovered against "
+                  f"{against['current_p0_peak_uncovered_minutes']}", highlight=False)
+    out.print(f"P0 peak coverage {cov['p0_peak_coverage']:.2%} "
+              f"({cov['p0_peak_uncovered_minutes']} of {cov['p0_peak_required_minutes']} min "
+              f"uncovered, {cov['p0_peak_non_structural_uncovered_minutes']} not structural); "
+              f"uncovered {report['uncovered_minutes']} min vs structural bound "
+              f"{report['structural_minutes']} min", highlight=False)
+    if report["stages"]:
+        _print_stages(report)
     peak_gaps = [g for g in report["gaps"] if g["peak"] and not g["structural"]]
     if peak_gaps:
         proved = all(g.get("rules_forbid_more") for g in peak_gaps)

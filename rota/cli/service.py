@@ -146,12 +146,18 @@ def demo(
     port: PortOpt = 8000,
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server.")]
     = True,
+    force: Annotated[bool, typer.Option(help="Publish even if the plan covers less P0 peak "
+                                             "demand than the team's current rota.")] = False,
 ) -> None:
-    """Plan the bundled example, store and publish it, serve the API, print URLs and a token."""
+    """Plan the bundled example, store and publish it, serve the API, print URLs and a token.
+
+    A plan that leaves more P0 peak demand uncovered than the team's current rota in the store is
+    not published without --force (exit 1).
+    """
     loaded = load_scenario(scenario)
     store = Store.open(database_url())
     try:
-        version = _plan_and_publish(store, loaded, time_limit)
+        version = _plan_and_publish(store, loaded, time_limit, force)
         admin, _ = store.tokens.create("admin", None, "demo admin")
         reader, _ = store.tokens.create("read", [loaded.team], "demo report link")
         first = loaded.engineers[0].id if loaded.engineers else None
@@ -187,8 +193,9 @@ def _sample_instant(scenario: Scenario) -> str:
     return noon.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _plan_and_publish(store: Store, scenario: Scenario, time_limit: float) -> int:
+def _plan_and_publish(store: Store, scenario: Scenario, time_limit: float, force: bool) -> int:
     from rota.planner import PlanOptions, plan
+    from rota.planner.outcome import compare_with_current
 
     store.teams.put_scenario(scenario, by="rota demo")
     err.print(f"planning {scenario.team} ({len(scenario.engineers)} engineers, "
@@ -201,5 +208,18 @@ def _plan_and_publish(store: Store, scenario: Scenario, time_limit: float) -> in
                   "try a longer --time-limit")
         raise typer.Exit(EXIT_FAILED)
     rota: Rota = result.rota
-    err.print(f"{result.status}: {len(rota.shifts)} shifts", highlight=False)
+    err.print(f"{result.status} ({result.report.get('achieved')}): {len(rota.shifts)} shifts",
+              highlight=False)
+    current = _current_rota(store, scenario.team)
+    against = compare_with_current(scenario, rota, current)
+    if against and against["worse_than_current"] and not force:
+        err.print(f"[bold red]not published[/]: the plan leaves {against['p0_peak_uncovered_minutes']}"
+                  f" minutes of P0 peak demand uncovered, more than the current rota version "
+                  f"{against['current_version']} ({against['current_p0_peak_uncovered_minutes']});"
+                  " --force publishes it anyway", highlight=False)
+        raise typer.Exit(EXIT_FAILED)
     return store.teams.publish(rota, "demo", "rota demo")
+
+
+def _current_rota(store: Store, team: str) -> Rota | None:
+    return store.teams.rota(team) if store.teams.current_version(team) else None

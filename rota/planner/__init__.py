@@ -24,6 +24,7 @@ from rota.limits import (
     PLANNER_MAX_ENGINEER_DAYS,
     PLANNER_MAX_HORIZON_DAYS,
 )
+from rota.planner.budget import Clock
 from rota.planner.build import PlanModel, Term
 from rota.planner.candidates import (
     FULL_GRID,
@@ -34,8 +35,10 @@ from rota.planner.candidates import (
     overlapping,
     shift_lengths,
 )
+from rota.planner.constructive import constructive_start
 from rota.planner.grid import add_coverage
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
+from rota.planner.outcome import achievement, against_current, standing
 from rota.planner.peakproof import PeakProof, prove_peak
 from rota.planner.pins import (
     check_forced_together,
@@ -48,11 +51,12 @@ from rota.planner.qualifiers import tight_spans
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import (
     STAGE_SHARES,
+    SearchResult,
     SearchSettings,
     keep_term,
     solve_staged,
 )
-from rota.planner.summary import build_report, to_rota
+from rota.planner.summary import EXPLAINED_GAPS, EXPLAINED_GAPS_SHORT, build_report, to_rota
 from rota.planner.warmstart import wants_warm_start, warm_start
 from rota.rotafile import Rota
 from rota.scenario import Scenario
@@ -65,7 +69,6 @@ __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
 # Re-planning spends most of its time on coverage and minimal change (one stage, see objective.py);
 # the comfort terms may then only rearrange within that many changes.
 REPLAN_SHARES = (0.8,)
-REPORT_SHARE = 0.03  # of the time limit, kept for the report after the search
 PEAK_SHARE = STAGE_SHARES[0]  # of the time limit, for the peak stage's proof over the full grid
 WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota on big models
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
@@ -98,38 +101,119 @@ def plan(
 ) -> PlanResult:
     """The best rota within the time limit; `stop` ends the search early with the best so far.
 
-    The time limit covers building the model, the search and the report (a small share of it is
-    kept for the report).
+    The time limit covers building the model, the search and the report (`budget.py`). The rota
+    returned keeps every hard rule and is never worse than the constructive start (P0 peak
+    uncovered, then all-demand uncovered, by the core's own gap analysis), whatever the limit.
     """
-    started = time.monotonic()
+    clock = Clock(options.time_limit_seconds, options.deterministic)
     check_limits(scenario)
     lo, hi = horizon_range(scenario)
     team = team_time(scenario, lo, hi)
     now = to_ts(options.now) if options.now is not None else None
     forced, keep = forced_candidates(scenario, team, options.previous, now)
-    proof = None
-    if options.previous is None:  # re-planning weighs peaks inside one coverage-and-change stage
-        settings = search_settings(options, 0, time.monotonic() - started)
-        proof = prove_peak(scenario, team, forced, now,
-                           dataclasses.replace(settings, time_limit=settings.time_limit * PEAK_SHARE),
-                           on_progress, stop)
-    cands = gather_candidates(scenario, team, forced, keep + (proof.shifts if proof else []), now)
-    pm = build_model(scenario, team, cands)
-    start = starting_point(pm, options, proof, search_settings(
-        options, len(cands), time.monotonic() - started))
+    began = time.monotonic()
+    cands = gather_candidates(scenario, team, forced, keep, now)
+    clock.gather_seconds = time.monotonic() - began
+    began = time.monotonic()
+    floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands))]
+    floor_seconds = time.monotonic() - began
+    proof = search = pm = None
+    if clock.room_for_search() and not (stop is not None and stop.is_set()):
+        if options.previous is None and clock.room_for_proof():
+            proof = run_proof(scenario, team, forced, now, options, clock, floor, on_progress, stop)
+        if proof is not None:
+            cands = with_extra(scenario, team, cands, proof.shifts)
+        pm = build_model(scenario, team, cands)
+        search = run_search(pm, options, clock, proof, floor, on_progress, stop)
+    return finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options)
+
+
+def run_proof(
+    scenario: Scenario, team: TeamTime, forced: list[Candidate], now: int | None,
+    options: PlanOptions, clock: Clock, floor: list[Candidate],
+    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None,
+) -> PeakProof | None:
+    """The peak proof over the full grid, started from the constructive rota."""
+    settings = search_settings(options, 0, clock.proof_seconds(PEAK_SHARE))
+    return prove_peak(scenario, team, forced, now, settings, on_progress, stop, start=floor)
+
+
+def run_search(
+    pm: PlanModel, options: PlanOptions, clock: Clock, proof: PeakProof | None, floor: list[Candidate],
+    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None,
+) -> SearchResult:
+    spent = proof.budget if proof is not None and options.deterministic else 0.0
+    settings = search_settings(options, len(pm.cands), max(clock.search_seconds() - spent, 0.1))
+    start = starting_point(pm, options, proof, settings, floor)
     if wants_warm_start(pm) and options.previous is None:
-        start = warmed(pm, start, options, on_progress, stop, seeded=proof is not None)
+        start = warmed(pm, start, options, on_progress, stop, seeded=True)
     search = solve_staged(pm, start.terms, start.settings, start.hint, on_progress, stop, start.valid)
     if proof is not None:
         search.stages.insert(0, proof.stage)
         if proof.stage.status != "OPTIMAL" and search.status == "OPTIMAL":
             search.status = "FEASIBLE"
-    search.seconds = time.monotonic() - started
-    rota = to_rota(scenario, cands, search, options.previous)
-    report = build_report(scenario, team, pm, search, rota, options)
+    return search
+
+
+def finish(
+    scenario: Scenario, team: TeamTime, cands: list[Candidate], pm: PlanModel | None,
+    search: SearchResult | None, proof: PeakProof | None, floor: list[Candidate], floor_seconds: float,
+    clock: Clock, options: PlanOptions,
+) -> PlanResult:
+    """The search's rota unless the constructive start is better (or the only one), and its report."""
+    keys = {(c.eng, c.start, c.end) for c in floor}
+    floor_chosen = [i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys]
+    floor_search = SearchResult(status="FEASIBLE", chosen=floor_chosen)
+    floor_rota = to_rota(scenario, cands, floor_search, options.previous)
+    floor_standing = standing(team, floor_rota)
+    use_floor = search is None or search.chosen is None
+    if search is not None and search.chosen is not None:
+        rota = to_rota(scenario, cands, search, options.previous)
+        # Worse than the start, or the start itself without a proof: the start is what we have.
+        use_floor = standing(team, rota).key() > floor_standing.key() or (
+            sorted(search.chosen) == floor_chosen and search.status != "OPTIMAL")
+    if use_floor:
+        stages = search.stages if search is not None else []
+        stopped = search.stopped if search is not None else False
+        search = SearchResult(status="FEASIBLE", chosen=floor_chosen, stages=stages, stopped=stopped)
+    assert search is not None
+    search.seconds = clock.elapsed()
+    result = achievement(search, use_floor)
+    rota = to_rota(scenario, cands, search, options.previous, result)
+    short = not options.deterministic and clock.limit - clock.elapsed() < 2 * clock.report_reserve()
+    report = build_report(scenario, team, pm, cands, search, rota, options,
+                          EXPLAINED_GAPS_SHORT if short else EXPLAINED_GAPS)
+    report.update(result)
+    report["constructive"] = {**floor_standing.to_json(), "seconds": round(floor_seconds, 3)}
+    if options.previous is not None:
+        report["against_current"] = against_current(standing(team, rota), team, options.previous)
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
+    report["seconds"] = round(clock.elapsed(), 3)
     return PlanResult(search.status, rota, report)
+
+
+def previous_positions(cands: list[Candidate]) -> list[int]:
+    """Shifts of the previous rota, earliest first: the constructive start keeps them if it can."""
+    return sorted((i for i, c in enumerate(cands) if c.previous), key=lambda i: cands[i].start)
+
+
+def with_extra(
+    scenario: Scenario, team: TeamTime, cands: list[Candidate], extra: list[Candidate]
+) -> list[Candidate]:
+    """`cands` plus those of `extra` not in it yet (costs annotated), in the usual order."""
+    known = {(c.eng, c.start, c.end) for c in cands}
+    new = [dataclasses.replace(c, var=None) for c in extra if (c.eng, c.start, c.end) not in known]
+    annotate_all(scenario, team, new)
+    return sorted(cands + new, key=lambda c: (c.eng, c.start, c.end))
+
+
+def annotate_all(scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> None:
+    by_eng: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_eng.setdefault(c.eng, []).append(c)
+    for eng, mine in by_eng.items():
+        annotate_costs(team, scenario.engineers[eng], mine)
 
 
 def build_model(scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> PlanModel:
@@ -151,31 +235,37 @@ class Start:
 
 
 def starting_point(
-    pm: PlanModel, options: PlanOptions, proof: PeakProof | None, settings: SearchSettings
+    pm: PlanModel, options: PlanOptions, proof: PeakProof | None, settings: SearchSettings,
+    floor: list[Candidate],
 ) -> Start:
-    """The terms in order and the hint: the peak proof's rota, or the forced and previous shifts.
+    """The terms in order and the hint: the constructive rota, around the proof's rota if any.
 
-    With a proof the peak stage is done: the model keeps its optimum and starts from its rota.
+    With a proof the peak stage is done: the model keeps its optimum and starts from its rota,
+    which the constructive start completes with shifts for the demand it left open.
     """
     terms = [stage(pm) for stage in STAGES]
     if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
         terms = [lexicographic(uncovered(pm), changes(pm)), *terms[2:]]
     if proof is None:
-        hint = [1 if c.previous or c.forced else 0 for c in pm.cands]
+        keys = {(c.eng, c.start, c.end) for c in floor}
+        hint = [1 if (c.eng, c.start, c.end) in keys else 0 for c in pm.cands]
         valid = rules_hold(pm.scenario, pm.team, [c for c, h in zip(pm.cands, hint, strict=True) if h])
         return Start(terms, settings, hint, valid)
     keep_term(pm, terms[0], proof.stage)
-    spent = proof.budget if options.deterministic else 0.0  # else already in `settings`
     # The later stages keep their shares of what the proof left. They start from a complete hint,
     # so presolve is skipped as for any later stage: on the example it cost the all-demand stage
     # about 5% (two seeds: 187,200 and 191,940 weighted minutes without, 199,680-202,860 with),
     # and M's all-demand stage is proved optimal in 4.6 s without it, 11 s with it.
     rest = 1.0 - STAGE_SHARES[0]
     settings = dataclasses.replace(settings, shares=tuple(w / rest for w in STAGE_SHARES[1:]),
-                                   presolve_first=False,
-                                   time_limit=max(settings.time_limit - spent, 0.1))
+                                   presolve_first=False)
     chosen = {(c.eng, c.start, c.end) for c in proof.shifts}
-    hint = [1 if (c.eng, c.start, c.end) in chosen else 0 for c in pm.cands]
+    keep = sorted((i for i, c in enumerate(pm.cands) if (c.eng, c.start, c.end) in chosen),
+                  key=lambda i: pm.cands[i].start)
+    filled = constructive_start(pm.scenario, pm.team, pm.cands, keep)
+    hint = [0] * len(pm.cands)
+    for i in filled:
+        hint[i] = 1
     return Start(terms[1:], settings, hint, True)
 
 
@@ -198,10 +288,9 @@ def warmed(
     return Start(start.terms, settings, hint, True)
 
 
-def search_settings(options: PlanOptions, candidates: int, spent: float) -> SearchSettings:
-    """Solver settings: the time left after building, workers within the memory guard."""
-    limit = options.time_limit_seconds
-    left = limit if options.deterministic else limit - spent - REPORT_SHARE * limit
+def search_settings(options: PlanOptions, candidates: int, seconds: float) -> SearchSettings:
+    """Solver settings for `seconds` of search, workers within the memory guard."""
+    left = seconds
     workers = max(1, min(options.workers, PLANNER_CANDIDATE_WORKERS // max(candidates, 1)))
     return SearchSettings(
         time_limit=max(left, 0.1),
@@ -265,8 +354,7 @@ def gather_candidates(
     if len(cands) > PLANNER_MAX_CANDIDATES:
         raise LimitExceeded(
             f"{len(cands)} candidate shifts; the planner's limit is {PLANNER_MAX_CANDIDATES}")
-    for eng, engineer in enumerate(scenario.engineers):
-        annotate_costs(team, engineer, [c for c in cands if c.eng == eng])
+    annotate_all(scenario, team, cands)
     return cands
 
 

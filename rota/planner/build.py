@@ -28,6 +28,15 @@ class Term:
     upper: int
     unit: str
     scale: int = 1  # the leading term's weight when this term is two in lexicographic order
+    # (coefficient, variable index) pairs, when `expr` is a plain weighted sum: lets a stage that
+    # found nothing keep the hint's value of this term.
+    coeffs: list[tuple[int, int]] | None = None
+
+    def value_at(self, values: list[int]) -> int | None:
+        """This term's value for the complete assignment `values` (None: not a plain sum)."""
+        if self.coeffs is None:
+            return None
+        return sum(k * values[i] for k, i in self.coeffs)
 
 
 @dataclass

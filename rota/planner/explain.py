@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -22,12 +23,18 @@ import numpy as np
 
 from rota.availability import band_profile
 from rota.coverage import Gap
-from rota.planner.build import PlanModel
-from rota.planner.candidates import FULL_GRID, Candidate, engineer_candidates
+from rota.planner.candidates import (
+    Candidate,
+    blocked_spans,
+    local_day_of,
+    local_starts,
+    shift_lengths,
+)
 from rota.planner.qualifiers import region_slots
 from rota.planner.rules import WEEK_SECONDS, minutes_inside
-from rota.scenario import BANDS, DEFAULT_SLEEP, DEFAULT_WORKING_HOURS, Region
+from rota.scenario import BANDS, DEFAULT_SLEEP, DEFAULT_WORKING_HOURS, Region, Scenario
 from rota.spans import Span, intersect, merge
+from rota.spanset import SpanSet
 from rota.team import TeamTime
 from rota.zones import zone
 
@@ -112,32 +119,65 @@ class ChosenIndex:
     model's own candidates (pins may lie off it), so a binding rule is never the model's thinning.
     """
 
-    def __init__(self, pm: PlanModel, chosen: list[int]) -> None:
-        self.pm = pm
+    def __init__(
+        self, scenario: Scenario, team: TeamTime, cands: list[Candidate], chosen: list[int]
+    ) -> None:
+        self.scenario, self.team = scenario, team
         self.model_cands: dict[int, list[Candidate]] = defaultdict(list)
-        for c in pm.cands:
+        for c in cands:
             self.model_cands[c.eng].append(c)
-        self.cands: dict[int, list[Candidate]] = {}
-        self.starts: dict[int, list[int]] = {}
-        self.longest = max((c.end - c.start for c in pm.cands),
-                           default=round(pm.scenario.rules.shift_hours.max * 3600))
+        self.blocked: dict[int, SpanSet] = {}
+        self.starts: dict[tuple[int, dt.date], list[int]] = {}
+        self.model_starts: dict[int, list[int]] = {}
+        self.longest = max((c.end - c.start for c in cands), default=0)
         self.mine: dict[int, list[Candidate]] = defaultdict(list)
         for i in chosen:
-            self.mine[pm.cands[i].eng].append(pm.cands[i])
-
-    def _shifts(self, eng: int) -> list[Candidate]:
-        if eng not in self.cands:
-            full = engineer_candidates(self.pm.scenario, self.pm.team, eng, FULL_GRID)
-            unique = {(c.start, c.end): c for c in full + self.model_cands.get(eng, [])}
-            self.cands[eng] = sorted(unique.values(), key=lambda c: c.start)
-            self.starts[eng] = [c.start for c in self.cands[eng]]
-        return self.cands[eng]
+            self.mine[cands[i].eng].append(cands[i])
+        # Per engineer: local dates with a shift start, and minutes per weekly block.
+        self.days: dict[int, set[int]] = {e: {c.day.toordinal() for c in m} for e, m in self.mine.items()}
+        self.week_minutes: dict[int, Counter[int]] = defaultdict(Counter)
+        for eng, mine in self.mine.items():
+            for c in mine:
+                for block in range(team.lo, team.hi, WEEK_SECONDS):
+                    self.week_minutes[eng][block] += minutes_inside(c, block, block + WEEK_SECONDS)
 
     def covering(self, eng: int, ts: int) -> list[Candidate]:
-        shifts = self._shifts(eng)
-        first = bisect.bisect_right(self.starts[eng], ts - self.longest)
-        last = bisect.bisect_right(self.starts[eng], ts)
-        return [c for c in shifts[first:last] if c.start <= ts < c.end]
+        """Every shift the rules allow on its own (full grid) or the model offers that covers `ts`.
+
+        Built for the instant only: starts on the step in the engineer's local time from the
+        longest shift before `ts` up to `ts`, every grid length, none overlapping leave or holidays.
+        """
+        scenario, team = self.scenario, self.team
+        engineer = scenario.engineers[eng]
+        if eng not in self.blocked:
+            self.blocked[eng] = SpanSet(blocked_spans(scenario, team, engineer))
+        lengths = [m * 60 for m in shift_lengths(scenario, 0)]
+        step = scenario.rules.shift_start_step_minutes
+        own = self.model_cands.get(eng, [])
+        if eng not in self.model_starts:
+            own.sort(key=lambda c: c.start)
+            self.model_starts[eng] = [c.start for c in own]
+        since = bisect.bisect_right(self.model_starts[eng], ts - max(self.longest, max(lengths)))
+        upto = bisect.bisect_right(self.model_starts[eng], ts)
+        out = {(c.start, c.end): c for c in own[since:upto] if c.start <= ts < c.end}
+        first, last = local_day_of(engineer, ts - max(lengths)), local_day_of(engineer, ts)
+        for day in (first + dt.timedelta(days=k) for k in range((last - first).days + 1)):
+            if (eng, day) not in self.starts:
+                self.starts[(eng, day)] = local_starts(engineer, day, step)
+            for start in self.starts[(eng, day)]:
+                if not ts - max(lengths) < start <= ts:
+                    continue
+                for length in lengths:
+                    end = start + length
+                    if end > ts and end > team.lo and start < team.hi and (start, end) not in out:
+                        out[(start, end)] = Candidate(eng, day, start, end)
+        shifts = sorted(out.values(), key=lambda c: (c.start, c.end))
+        if not shifts or not len(self.blocked[eng]):
+            return shifts
+        starts = np.array([c.start for c in shifts], dtype=np.int64)
+        ends = np.array([c.end for c in shifts], dtype=np.int64)
+        hit = self.blocked[eng].measure_before(ends) - self.blocked[eng].measure_before(starts)
+        return [c for c, h in zip(shifts, hit.tolist(), strict=True) if h == 0 or c.forced]
 
     def on_call(self, eng: int, ts: int) -> bool:
         return any(c.start <= ts < c.end for c in self.mine.get(eng, []))
@@ -145,8 +185,7 @@ class ChosenIndex:
 
 def binding_rules(index: ChosenIndex, gap: Gap) -> dict[str, int]:
     """Rule name -> engineers kept off this gap by it (`trade_off` when no rule forbids)."""
-    pm = index.pm
-    team, scenario = pm.team, pm.scenario
+    team, scenario = index.team, index.scenario
     region = scenario.region_by_id[gap.region]
     target = scenario.severities.target(gap.severity)
     probe = gap.start
@@ -163,32 +202,37 @@ def binding_rules(index: ChosenIndex, gap: Gap) -> dict[str, int]:
         if not covering:
             reasons["no_shift_fits (leave, holiday, horizon edge or start step)"] += 1
             continue
-        blocked: list[set[str]] = [_blocking(pm, c, index.mine.get(eng, [])) for c in covering]
+        blocked: list[set[str]] = [_blocking(c, index) for c in covering]
         fewest = min(blocked, key=len)
         reasons.update(fewest or {"trade_off"})
     return dict(reasons)
 
 
-def _blocking(pm: PlanModel, c: Candidate, mine: list[Candidate]) -> set[str]:
-    rules = pm.scenario.rules
+def _blocking(c: Candidate, index: ChosenIndex) -> set[str]:
+    scenario, team = index.scenario, index.team
+    rules = scenario.rules
     rest = round(rules.min_rest_hours * 3600)
     found = set()
+    mine = index.mine.get(c.eng, [])
     for other in mine:
         if other.day == c.day:
             found.add("one_shift_per_day")
         elif other.start < c.end + rest and c.start < other.end + rest:
             found.add("min_rest_hours")
-    cap = round(pm.scenario.weekly_hours_cap(pm.scenario.engineers[c.eng]) * 60)
-    for block in range(pm.team.lo, pm.team.hi, WEEK_SECONDS):
+    cap = round(scenario.weekly_hours_cap(scenario.engineers[c.eng]) * 60)
+    used = index.week_minutes[c.eng]
+    first = team.lo + max(c.start - team.lo, 0) // WEEK_SECONDS * WEEK_SECONDS
+    for block in range(first, min(c.end, team.hi), WEEK_SECONDS):
         add = minutes_inside(c, block, block + WEEK_SECONDS)
-        used = sum(minutes_inside(o, block, block + WEEK_SECONDS) for o in mine)
-        if add and used + add > cap:
+        if add and used[block] + add > cap:
             found.add("max_hours_per_week")
-    days = {o.day for o in mine} | {c.day}
-    run, best = 0, 0
-    for day in sorted(days):
-        run = run + 1 if (day.toordinal() - 1) in {d.toordinal() for d in days} else 1
-        best = max(best, run)
-    if best > rules.max_consecutive_days:
+    days = index.days.get(c.eng, set())
+    day = c.day.toordinal()
+    left = right = 0
+    while day - left - 1 in days:
+        left += 1
+    while day + right + 1 in days:
+        right += 1
+    if left + right + 1 > rules.max_consecutive_days:
         found.add("max_consecutive_days")
     return found

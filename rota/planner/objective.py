@@ -39,13 +39,15 @@ def peak_uncovered(pm: PlanModel) -> Term:
     rows = [pm.rows[k] for k in pm.peak_rows]
     expr = sum(weight * short for *_, short, weight in rows)
     upper = sum(weight * required for _, _, _, required, _, weight in rows)
-    return Term("peak_uncovered", expr, upper, "weighted shortfall minutes at peak")
+    return Term("peak_uncovered", expr, upper, "weighted shortfall minutes at peak",
+                coeffs=[(weight, short.index) for *_, short, weight in rows])
 
 
 def uncovered(pm: PlanModel) -> Term:
     expr = sum(weight * short for *_, short, weight in pm.rows)
     upper = sum(weight * required for _, _, _, required, _, weight in pm.rows)
-    return Term("uncovered", expr, upper, "weighted shortfall minutes")
+    return Term("uncovered", expr, upper, "weighted shortfall minutes",
+                coeffs=[(weight, short.index) for *_, short, weight in pm.rows])
 
 
 def asleep(pm: PlanModel) -> Term:

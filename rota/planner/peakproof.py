@@ -111,18 +111,29 @@ def prove_peak(
     settings: SearchSettings,
     on_progress: Callable[[Progress], None] | None,
     stop: threading.Event | None,
+    start: list[Candidate] | None = None,
 ) -> PeakProof | None:
     """The peak optimum over the full grid, or None when the family is empty or too big (the main
-    model's peak stage then runs) or the search found nothing in its time."""
+    model's peak stage then runs) or the search found nothing in its time.
+
+    `start` (a rota that keeps the rules, such as the constructive one) is the search's first
+    solution; its shifts join the family (they are on the grid, so the proof still holds).
+    """
     cands = proof_candidates(scenario, team, forced, now)
     if not cands or len(cands) > PEAK_PROOF_MAX_CANDIDATES:
         return None
+    starting = {(c.eng, c.start, c.end) for c in start or []}
+    if starting:
+        known = {(c.eng, c.start, c.end) for c in cands}
+        cands = sorted(cands + [dataclasses.replace(c, var=None) for c in start or []
+                                if (c.eng, c.start, c.end) not in known],
+                       key=lambda c: (c.eng, c.start, c.end))
     pm = PlanModel(scenario, team, cands)
     for _, rule in HARD_RULES:
         rule(pm)
     add_coverage(pm, peak_only=True)
-    hint = [1 if c.forced else 0 for c in cands]
-    valid = rules_hold(scenario, team, [c for c in cands if c.forced])
+    hint = [1 if c.forced or (c.eng, c.start, c.end) in starting else 0 for c in cands]
+    valid = rules_hold(scenario, team, [c for c, h in zip(cands, hint, strict=True) if h])
     workers = max(1, min(settings.workers, PLANNER_CANDIDATE_WORKERS // len(cands)))
     settings = dataclasses.replace(settings, shares=(1.0,), workers=workers)
     search = solve_staged(pm, [peak_uncovered(pm)], settings, hint, on_progress, stop, valid)

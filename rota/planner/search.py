@@ -29,6 +29,9 @@ STAGE_SHARES = (0.3, 0.5)
 # per stage on the big models, while the hint gives the search its start directly. The first stage
 # of a fresh plan keeps it, for the bound that proves optimality.
 PRESOLVE_LATER_STAGES_UP_TO = 20_000
+# A stage with a complete hint and less time than this skips presolve whatever its size: on the
+# example team presolve alone takes over a second, and a short stage must improve from the hint.
+PRESOLVE_FROM_SECONDS = 4.0
 # The coverage stages run at most this many workers: on 2 cores their bottleneck is finding good
 # rotas, which fewer, faster workers do better. Measured with the peak stage done, 35 s of the
 # `uncovered` stage on the example team, three seeds: 4 workers 188,760-192,900 weighted minutes,
@@ -107,18 +110,26 @@ def solve_staged(
                     result.status = "FEASIBLE"
                     result.chosen = [i for i, v in enumerate(hint) if v]
                 break
+            if not settings.deterministic and time.monotonic() - started >= settings.time_limit:
+                break  # out of time: the later stages keep what the earlier ones left
             budget = _budget(settings, k, len(terms), time.monotonic() - started)
-            presolve = len(pm.cands) <= PRESOLVE_LATER_STAGES_UP_TO or full is None or (
-                k == 0 and settings.presolve_first)
+            presolve = full is None or (budget >= PRESOLVE_FROM_SECONDS and (
+                len(pm.cands) <= PRESOLVE_LATER_STAGES_UP_TO or (k == 0 and settings.presolve_first)))
             stage = _solve_stage(pm, term, settings, budget, hint, full, presolve, callback, watcher)
             result.stages.append(stage)
             if stage.value is None:  # no solution in this stage's time: keep the incumbent
                 if k == 0:
                     result.status = stage.status
-                    if hint_is_valid and hint is not None:
-                        result.status = "FEASIBLE"
-                        result.chosen = [i for i, v in enumerate(hint) if v]
-                    break
+                    if not (hint_is_valid and hint is not None):
+                        break
+                    # The valid hint is the incumbent; later stages start from it (the caller
+                    # compares the result with it, so a later stage cannot make coverage worse).
+                    result.status = "FEASIBLE"
+                    result.chosen = [i for i, v in enumerate(hint) if v]
+                    held = term.value_at(full) if full is not None else None
+                    if held is not None and not isinstance(term.expr, int):
+                        pm.model.add(term.expr <= held)
+                    continue
                 result.status = "FEASIBLE"
                 continue
             assert watcher.solver is not None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rota.planner.build import PlanModel
 from rota.planner.candidates import Candidate
 from rota.planner.explain import ChosenIndex, binding_rules, hire_suggestions, structural_bound
+from rota.planner.outcome import stage_gap
 from rota.planner.search import SearchResult
 from rota.report import GapReport, gap_json, report_from
 from rota.rotafile import Rota, Shift, SolverInfo
@@ -23,11 +24,17 @@ if TYPE_CHECKING:
     from rota.planner import PlanOptions
 
 EXPLAINED_GAPS = 100  # the largest non-structural gaps get their binding rules named
+EXPLAINED_GAPS_SHORT = 20  # when the time limit is nearly spent
 
 
-def to_rota(scenario: Scenario, cands: list[Candidate], search: SearchResult, previous: Rota | None) -> Rota:
+def to_rota(
+    scenario: Scenario, cands: list[Candidate], search: SearchResult, previous: Rota | None,
+    achieved: dict[str, Any] | None = None,
+) -> Rota:
+    """The chosen shifts as a rota; its `solver` block says what was achieved (`outcome.py`)."""
     chosen = sorted((cands[i] for i in search.chosen or []), key=lambda c: (c.start, c.eng))
-    first = search.stages[0] if search.stages else None
+    first = search.stages[0] if search.stages and not (
+        achieved and achieved["achieved"] == "constructive") else None
     return Rota(
         team=scenario.team,
         version=(previous.version + 1) if previous is not None else 1,
@@ -41,6 +48,7 @@ def to_rota(scenario: Scenario, cands: list[Candidate], search: SearchResult, pr
             objective=first.lead_value if first else None,
             bound=first.lead_bound if first else None,
             seconds=round(search.seconds, 3),
+            **(achieved or {}),
         ),
     )
 
@@ -66,9 +74,10 @@ def peak_proved(search: SearchResult) -> bool:
 
 
 def build_report(
-    scenario: Scenario, team: TeamTime, pm: PlanModel, search: SearchResult, rota: Rota,
-    options: PlanOptions,
+    scenario: Scenario, team: TeamTime, pm: PlanModel | None, cands: list[Candidate],
+    search: SearchResult, rota: Rota, options: PlanOptions, explained: int = EXPLAINED_GAPS,
 ) -> dict[str, Any]:
+    """The plan's report; `pm` is None when no model was built (the constructive start only)."""
     core = report_from(team, rota)
     first = search.stages[0] if search.stages else None
     bound = structural_bound(team)
@@ -78,10 +87,10 @@ def build_report(
         "seconds": round(search.seconds, 3),
         "objective": first.lead_value if first else None,
         "bound": first.lead_bound if first else None,
-        "optimality_gap": optimality_gap(first.lead_value, first.lead_bound) if first else None,
+        "optimality_gap": stage_gap(first) if first else None,
         "coverage_optimality_gap": coverage_gap(search),
         "stages": [s.to_json() for s in search.stages],
-        "model": {"candidates": len(pm.cands), "coverage_rows": len(pm.rows),
+        "model": {"candidates": len(cands), "coverage_rows": len(pm.rows) if pm else None,
                   "shifts": len(rota.shifts)},
         "coverage": coverage_summary(team, core),
         "structural_bound": bound,
@@ -89,7 +98,8 @@ def build_report(
         "structural_minutes": sum(r["minutes"] for r in bound.values()),
         "hire_suggestions": hire_suggestions(team),
     }
-    report["gaps"], report["binding_rules"] = explain_gaps(pm, search, core)
+    report["gaps"], report["binding_rules"] = explain_gaps(scenario, team, cands, search, core,
+                                                              explained)
     report["burden"] = [b.to_json() for b in core.engineers]
     report["fairness"] = fairness_figures(scenario, core)
     if options.previous is not None:
@@ -112,16 +122,19 @@ def coverage_summary(team: TeamTime, core: GapReport) -> dict[str, Any]:
     }
 
 
-def explain_gaps(pm: PlanModel, search: SearchResult, core: GapReport) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def explain_gaps(
+    scenario: Scenario, team: TeamTime, cands: list[Candidate], search: SearchResult,
+    core: GapReport, limit: int = EXPLAINED_GAPS,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Binding rules for the non-structural gaps, peak gaps first, then the largest.
 
     A peak gap left when the peak stage was proved optimal is `rules_forbid_more`: no rota covers
     more peak demand (over every shift the rules allow when the report's `model.peak_grid` is
     "full", see `peakproof.py`), so its binding rules are why, not a search shortfall.
     """
-    index = ChosenIndex(pm, search.chosen or [])
+    index = ChosenIndex(scenario, team, cands, search.chosen or [])
     worst = sorted((g for g in core.gaps if not g.structural), key=lambda g: (not g.peak, -g.seconds))
-    explained = {id(g): binding_rules(index, g) for g in worst[:EXPLAINED_GAPS]}
+    explained = {id(g): binding_rules(index, g) for g in worst[:limit]}
     proved = peak_proved(search)
     totals: Counter[str] = Counter()
     out = []

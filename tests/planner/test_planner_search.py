@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from plan_checker import THREE_OFFICES, make_scenario, violations
 
 import rota.planner.warmstart as warmstart
 from rota.planner import PlanOptions, plan, search_settings
+from rota.planner.budget import Clock
 
 TEAM = THREE_OFFICES
 
@@ -41,9 +44,12 @@ def test_workers_shrink_with_the_model_to_bound_memory(candidates: int, workers:
     assert search_settings(PlanOptions(workers=8), candidates, 0.0).workers == workers
 
 
-def test_the_time_limit_covers_building_the_model() -> None:
-    settings = search_settings(PlanOptions(time_limit_seconds=60.0), 1_000, 10.0)
-    assert settings.time_limit < 50.0
+def test_the_time_limit_covers_building_the_model_and_the_report() -> None:
+    clock = Clock(60.0, deterministic=False, started=time.monotonic() - 10.0, gather_seconds=2.0)
+    assert clock.search_seconds() <= 50.0 - clock.report_reserve()
+    assert clock.room_for_search() and clock.room_for_proof()
+    late = Clock(60.0, deterministic=False, started=time.monotonic() - 56.0, gather_seconds=2.0)
+    assert not late.room_for_search()  # the build alone would overrun: keep the constructive rota
 
 
 def test_a_peak_the_rules_keep_open_is_proved_and_names_the_rule() -> None:

@@ -1,0 +1,138 @@
+"""Anytime planning: a real rota at any limit, never worse than the constructive start, and a
+status that says what was achieved (rota file, report, CLI headline)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from plan_checker import make_scenario, violations
+
+import rota.planner as planner
+from rota.cli.planning import _headline
+from rota.planner import PlanOptions, plan
+from rota.planner.constructive import constructive_start
+from rota.planner.outcome import ACHIEVED, achievement, standing
+from rota.planner.search import SearchResult, StageResult
+from rota.team import horizon_range, team_time
+
+# Two regions with evening peaks, five engineers in four zones, leave, a weekly cap: a week.
+WEEK_TEAM: dict[str, Any] = {
+    "horizon": {"start": "2026-12-07", "days": 7},
+    "regions": [
+        {"id": "eu", "timezone": "Europe/Berlin", "peak_windows": [{"start": "18:00", "end": "23:00"}],
+         "peak": {"severity": "P0", "responders": 2}, "off_peak": {"severity": "P2", "responders": 1}},
+        {"id": "in", "timezone": "Asia/Kolkata", "peak_windows": [{"start": "19:00", "end": "23:30"}],
+         "peak": {"severity": "P0", "responders": 1}, "off_peak": {"severity": "P3", "responders": 1}},
+    ],
+    "engineers": [
+        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu", "in"], "holiday_country": "DE"},
+        {"id": "raj", "timezone": "Asia/Kolkata", "regions": ["eu", "in"], "holiday_country": "IN"},
+        {"id": "bob", "timezone": "America/New_York", "regions": ["eu"],
+         "unavailable": [{"start": "2026-12-09", "end": "2026-12-11"}]},
+        {"id": "kim", "timezone": "America/New_York", "regions": ["eu", "in"], "max_hours_per_week": 20},
+        {"id": "sam", "timezone": "Asia/Kathmandu", "regions": ["in", "eu"]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def week() -> Any:
+    return make_scenario(**WEEK_TEAM)
+
+
+def test_the_constructive_start_keeps_every_rule_and_covers_peaks_first(week: Any) -> None:
+    team = team_time(week, *horizon_range(week))
+    cands = planner.gather_candidates(week, team, [], [], None)
+    chosen = constructive_start(week, team, cands)
+    rota = planner.to_rota(week, cands, SearchResult("FEASIBLE", chosen), None)
+    assert chosen and violations(week, rota) == []
+    empty = standing(team, planner.to_rota(week, cands, SearchResult("FEASIBLE", []), None))
+    got = standing(team, rota)
+    assert got.p0_peak_uncovered_minutes < empty.p0_peak_uncovered_minutes / 2
+    assert got.uncovered_minutes < empty.uncovered_minutes
+
+
+def test_a_very_short_limit_still_gives_the_constructive_rota(week: Any) -> None:
+    result = plan(week, PlanOptions(time_limit_seconds=0.1, workers=2))
+    assert result.status == "FEASIBLE"
+    assert len(result.rota.shifts) == result.report["constructive"]["shifts"] > 0
+    assert violations(week, result.rota) == []
+    assert result.report["achieved"] == "constructive"
+    assert result.rota.solver is not None and result.rota.solver.model_dump()["achieved"] == "constructive"
+
+
+def test_a_plan_stopped_before_it_starts_is_the_constructive_rota(week: Any) -> None:
+    stop = threading.Event()
+    stop.set()
+    result = plan(week, PlanOptions(time_limit_seconds=30.0, workers=2), stop=stop)
+    assert result.rota.shifts and result.report["achieved"] == "constructive"
+    assert violations(week, result.rota) == []
+
+
+def test_a_short_limit_keeps_the_rules_and_is_no_worse_than_the_constructive_start(week: Any) -> None:
+    result = plan(week, PlanOptions(time_limit_seconds=4.0, workers=2))
+    assert violations(week, result.rota) == []
+    floor = result.report["constructive"]
+    got = (result.report["coverage"]["p0_peak_uncovered_minutes"], result.report["uncovered_minutes"])
+    assert got <= (floor["p0_peak_uncovered_minutes"], floor["uncovered_minutes"])
+    assert result.report["achieved"] in ACHIEVED
+    if result.report["achieved"] == "improved" and result.report["gap_stage"]:
+        [stage] = [s for s in result.report["stages"] if s["term"] == result.report["gap_stage"]]
+        assert stage["status"] != "OPTIMAL"
+        assert result.report["gap"] == pytest.approx((stage["value"] - stage["bound"]) / stage["value"],
+                                                     abs=1e-6)
+
+
+def test_a_search_worse_than_the_constructive_start_is_not_returned(
+    week: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the search returns, the rota is never worse than the constructive one."""
+    def empty_search(*_args: Any, **_kwargs: Any) -> SearchResult:
+        stage = StageResult("peak_uncovered", "FEASIBLE", 1e6, 0.0, 0.1, "weighted minutes")
+        return SearchResult("FEASIBLE", [], [stage])
+
+    monkeypatch.setattr(planner, "solve_staged", empty_search)
+    monkeypatch.setattr(planner, "prove_peak", lambda *_a, **_k: None)
+    result = plan(week, PlanOptions(time_limit_seconds=6.0, workers=2, deterministic=True))
+    assert result.rota.shifts and violations(week, result.rota) == []
+    assert result.report["achieved"] == "constructive"
+    assert result.report["uncovered_minutes"] == result.report["constructive"]["uncovered_minutes"]
+
+
+def test_a_plan_proved_optimal_says_so_everywhere() -> None:
+    scenario = make_scenario(
+        horizon={"start": "2026-12-07", "days": 2},
+        regions=[{"id": "eu", "timezone": "Europe/Berlin",
+                  "peak_windows": [{"start": "19:00", "end": "23:00"}],
+                  "peak": {"severity": "P0", "responders": 1}}],
+        engineers=[{"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]}],
+    )
+    result = plan(scenario, PlanOptions(time_limit_seconds=20.0, workers=2))
+    assert result.status == "OPTIMAL"
+    assert result.report["achieved"] == "proved_optimal" and result.report["gap"] == 0.0
+    solver = result.rota.solver.model_dump() if result.rota.solver else {}
+    assert solver["achieved"] == "proved_optimal"
+    assert "proved optimal" in _headline(result.report, Path("r.json"))
+
+
+def test_the_headline_gap_is_the_one_of_the_stage_it_names() -> None:
+    """A re-plan stage FEASIBLE at value 30, bound 23 is a 23.33% gap, not 0.00%."""
+    stage = StageResult("uncovered+changes", "FEASIBLE", 30.0, 23.0, 4.0, "minutes", scale=1000)
+    search = SearchResult("FEASIBLE", [0], [stage])
+    result = achievement(search, constructive=False)
+    assert result == {"achieved": "improved", "gap_stage": "uncovered+changes", "gap": 0.233333}
+    report = {"model": {"shifts": 12}, "seconds": 4.2, "stages": [stage.to_json()], **result}
+    line = _headline(report, Path("r.json"))
+    assert "not proved optimal" in line and "uncovered+changes FEASIBLE" in line
+    assert "value 30, bound 23, gap 23.33%" in line
+
+
+def test_a_constructive_plan_does_not_claim_a_solver_result() -> None:
+    stage = StageResult("peak_uncovered", "UNKNOWN", None, None, 1.0, "minutes")
+    result = achievement(SearchResult("FEASIBLE", [1], [stage]), constructive=True)
+    assert result["achieved"] == "constructive" and result["gap"] is None
+    line = _headline({"model": {"shifts": 3}, "seconds": 2.0, "stages": [], **result}, Path("r.json"))
+    assert "constructive start only" in line
