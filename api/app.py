@@ -1,7 +1,8 @@
 """The application factory: `create_app(settings)` wires the store, auth, caches and routes.
 
-Opening the app migrates the store and marks plans left unfinished by a process that is gone as
-`failed: interrupted` (`rota_api.planning`). Routes live in `rota_api.routes`, one module per concept.
+Opening the app migrates the store and opens the plan queue (`rota.jobs`): the embedded pool, which
+fails `interrupted` the plans of a serving process that is gone, or procrastinate, through which
+`rota worker` processes run plans. Routes live in `rota_api.routes`, one module per concept.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from rota.jobs import Planner, PlanQueue
 from rota.store import Store
 from rota_api import problems
 from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
 from rota_api.current import CurrentCache
 from rota_api.deps import Services
-from rota_api.planning import Planner, PlanRunner, door_planner
 from rota_api.routes import ROUTERS
 from rota_api.routes.now import NowFastPath
 from rota_api.settings import Settings
@@ -31,16 +32,14 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         store=store,
         current=CurrentCache(store, settings.revision_check_seconds),
         tokens=TokenCheck(store, settings.token_cache_seconds),
-        runner=PlanRunner(store, planner or door_planner, settings.plan_workers),
+        jobs=open_queue(settings, store, planner),
     )
-    services.runner.interrupt_orphans()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        services.runner.start_heartbeat()
         yield
         await services.current.aclose()
-        services.runner.shutdown()
+        services.jobs.close()
         store.close()
 
     app = FastAPI(
@@ -56,3 +55,12 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(NowFastPath, services=services)
     return app
+
+
+def open_queue(settings: Settings, store: Store, planner: Planner | None) -> PlanQueue:
+    """The embedded pool, or procrastinate on PostgreSQL (`ROTA_PLAN_QUEUE`)."""
+    from rota.jobs import door_planner
+    from rota.jobs.embedded import EmbeddedQueue
+
+    return EmbeddedQueue(store, planner or door_planner, settings.plan_workers,
+                         settings.plan_solver_threads)

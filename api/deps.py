@@ -10,12 +10,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rota.errors import FieldError, InvalidInput
+from rota.jobs import PlanQueue
 from rota.limits import MAX_HORIZON_DAYS
 from rota.scenario import Horizon
 from rota.store import Scope, StaleWrite, Store, Token
 from rota_api.auth import TokenCheck
 from rota_api.current import CurrentCache
-from rota_api.planning import PlanRunner
 from rota_api.settings import Settings
 
 
@@ -25,7 +25,7 @@ class Services:
     store: Store
     current: CurrentCache
     tokens: TokenCheck
-    runner: PlanRunner
+    jobs: PlanQueue
 
 
 def services_of(request: Request) -> Services:

@@ -5,7 +5,8 @@
 | `InvalidInput` (`ScenarioInvalid`, `RotaInvalid`), request validation | 422, with `errors` [{path, message}] |
 | `NotFound`, unknown route | 404 |
 | `StaleWrite` (stale `If-Match`) | 412 |
-| `Conflict` | 409 |
+| `Conflict` (`PlanActive`: with the plan's id in `plan` and `Location`) | 409 |
+| `QueueFull` (too many plans queued or running) | 429, with `Retry-After` |
 | `LimitExceeded`, body over `ROTA_MAX_BODY_BYTES` | 413 |
 | `PlanningError` | 422 |
 | `Unauthenticated` (no, unknown or revoked token) | 401, with `WWW-Authenticate: Bearer` |
@@ -37,6 +38,7 @@ from rota.errors import (
     RotaError,
 )
 from rota.store import StaleWrite, StoreUnavailable
+from rota.store.plans import QueueFull
 from rota.validation import format_path
 
 PROBLEM_JSON = "application/problem+json"
@@ -65,6 +67,7 @@ STATUS: list[tuple[type[RotaError], int, str]] = [
     (InvalidInput, 422, "invalid-input"),
     (NotFound, 404, "not-found"),
     (Conflict, 409, "conflict"),
+    (QueueFull, 429, "too-many-plans"),
     (LimitExceeded, 413, "too-large"),
     (PlanningError, 422, "planning-error"),
     (Unauthenticated, 401, "unauthorized"),
@@ -81,12 +84,14 @@ HTTP_TITLES = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable
 
 def problem(status: int, title: str, detail: str, slug: str | None = None,
             errors: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None,
+            extensions: dict[str, Any] | None = None) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"/problems/{slug}" if slug else "about:blank",
         "title": title,
         "status": status,
         "detail": detail,
+        **(extensions or {}),
     }
     if errors is not None:
         body["errors"] = errors
@@ -95,12 +100,13 @@ def problem(status: int, title: str, detail: str, slug: str | None = None,
 
 def from_rota_error(exc: RotaError) -> JSONResponse:
     status, slug = next((s, g) for cls, s, g in STATUS if isinstance(exc, cls))
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else getattr(exc, "headers", None)
     if isinstance(exc, InvalidInput):
         errors = [{"path": e.path, "message": e.message} for e in exc.errors]
         detail = f"{exc.what}: {len(errors)} error{'s' if len(errors) != 1 else ''}"
         return problem(status, exc.title, detail, slug, errors)
-    return problem(status, exc.title, exc.message, slug, headers=headers)
+    return problem(status, exc.title, exc.message, slug, headers=headers,
+                   extensions=getattr(exc, "extensions", None))
 
 
 async def _rota_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,12 @@
-"""Plans: `POST /v1/teams/{team}/plans` (plan) starts a solve and answers 202 with its id;
+"""Plans: `POST /v1/teams/{team}/plans` (plan) queues a solve and answers 202 with its id;
 `GET .../plans/{id}` (read) shows status and progress, and when done the rota and report;
+`DELETE .../plans/{id}` (plan) cancels a queued plan or stops a running one (it keeps its best rota);
 `POST .../plans/{id}/publish` (plan) makes the plan's rota the team's next version.
 
-`previous` names a rota version of the team the plan should stay close to. A plan is published at
+`previous` names a rota version of the team the plan should stay close to. Admission is bounded:
+one queued or running plan per team and horizon (a second POST: 409 naming the first in `plan` and
+`Location`), `ROTA_PLAN_QUEUE_PER_TEAM` per team and `ROTA_PLAN_QUEUE_MAX` in all (429 with
+`Retry-After`). A queued plan stores the scenario revision, not the scenario. A plan is published at
 most once; a rota version's `If-Match` applies to the publish as to an upload. A plan that leaves
 more P0 peak demand uncovered than the team's current rota is published only with `force`
 (`?force=true` or `{"force": true}`); otherwise 409, saying both figures.
@@ -20,9 +24,8 @@ from rota.errors import Conflict, FieldError, InvalidInput
 from rota.rotafile import Rota, parse_rota
 from rota.scenario import Scenario
 from rota.store import PlanRecord
-from rota.store.plans import require_done
+from rota.store.plans import PlanBounds, require_done
 from rota_api.deps import PlanAccess, ReadAccess, Services, ServicesDep, etag, expected_revision
-from rota_api.planning import PlanRequest
 from rota_api.problems import Unavailable
 
 router = APIRouter(prefix="/v1/teams", tags=["plans"])
@@ -44,15 +47,19 @@ def start_plan(team: str, response: Response, services: ServicesDep, token: Plan
     if limit > services.settings.plan_max_seconds:
         raise InvalidInput([FieldError("time_limit_seconds", f"at most "
                                         f"{services.settings.plan_max_seconds:g} seconds")], "plan")
-    scenario, _ = services.store.teams.scenario(team)
+    scenario, revision = services.store.teams.scenario(team)
     _check_plannable(scenario)
-    previous = services.store.teams.rota(team, body.previous) if body.previous else None
+    if body.previous:
+        services.store.teams.rota(team, body.previous)  # 404 now rather than a failed plan later
+    horizon = f"{scenario.horizon.start.isoformat()}+{scenario.horizon.days}d"
+    del scenario  # a queued plan keeps the revision, not the parsed scenario
     options = {"time_limit_seconds": limit, "previous": body.previous}
-    record = services.store.plans.create(team, options, token.label or token.id,
-                                         owner=services.runner.owner)
-    request = PlanRequest(scenario, limit, previous, dt.datetime.now(dt.UTC),
-                          services.settings.plan_solver_threads)
-    services.runner.submit(record, request)
+    settings = services.settings
+    record = services.store.plans.create(
+        team, options, token.label or token.id, horizon=horizon, scenario_revision=revision,
+        owner=services.jobs.owner,
+        bounds=PlanBounds(settings.plan_queue_per_team, settings.plan_queue_max))
+    services.jobs.submit(record)
     response.headers["Location"] = f"/v1/teams/{team}/plans/{record.id}"
     return {"id": record.id, "status": record.status}
 
@@ -75,6 +82,16 @@ def get_plan(team: str, plan_id: str, services: ServicesDep,
         out["against_current"] = _against_current(services, team, scenario,
                                                   parse_rota(record.result["rota"], scenario))
     return out
+
+
+@router.delete("/{team}/plans/{plan_id}", status_code=202)
+def cancel_plan(team: str, plan_id: str, services: ServicesDep,
+                token: PlanAccess) -> dict[str, Any]:
+    """Cancel a queued plan, or stop a running one within seconds (it ends `cancelled` with its
+    best rota so far, which may be published); 409 when the plan has already ended."""
+    record = services.store.plans.cancel(team, plan_id, token.label or token.id)
+    services.jobs.cancel(record)
+    return plan_json(record)
 
 
 @router.post("/{team}/plans/{plan_id}/publish", status_code=201)
@@ -143,6 +160,11 @@ def plan_json(record: PlanRecord) -> dict[str, Any]:
         "started_at": _iso(record.started_at),
         "finished_at": _iso(record.finished_at),
         "published_version": record.published_version,
+        "scenario_revision": record.scenario_revision,
+        "attempts": record.attempts,
+        "retried": record.attempts > 1,
+        "cancel_requested": record.cancel_requested,
+        "events": record.events,
     }
     if record.result is not None:
         out["solver_status"] = record.result.get("status")

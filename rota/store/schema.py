@@ -72,8 +72,19 @@ plans = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=True),
     sa.Column("published_version", sa.Integer, nullable=True),
     sa.Column("owner", sa.String(200), nullable=True),
-    sa.Column("heartbeat_at", _Time, nullable=True),
+    sa.Column("horizon", sa.String(40), nullable=True),
+    sa.Column("scenario_revision", sa.Integer, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("job_id", sa.BigInteger, nullable=True),
+    sa.Column("cancel_requested_at", _Time, nullable=True),
+    sa.Column("events", sa.JSON, nullable=True),
 )
+
+# One queued or running plan per team and horizon, whichever process asks (a partial unique index:
+# SQLite and PostgreSQL both have them).
+_ACTIVE = sa.text("status IN ('queued', 'running')")
+sa.Index("plans_one_active_per_horizon", plans.c.team, plans.c.horizon, unique=True,
+         sqlite_where=_ACTIVE, postgresql_where=_ACTIVE)
 
 tokens = sa.Table(
     "tokens",

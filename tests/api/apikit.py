@@ -12,9 +12,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from rota.jobs import PlanRequest
 from rota.rotafile import Rota, parse_rota
 from rota.store import Store
-from rota_api.planning import PlanRequest
 
 HERE = Path(__file__).parent
 SCENARIO_YAML = (HERE / "tiny-team.yaml").read_text()
@@ -55,7 +55,7 @@ def store_of(client: TestClient) -> Store:
 
 def wait_for_plans(client: TestClient) -> None:
     """Returns once every plan submitted so far has finished (the pool runs plans in order)."""
-    pool = client.app.state.services.runner.pool  # type: ignore[attr-defined]
+    pool = client.app.state.services.jobs.pool  # type: ignore[attr-defined]
     pool.submit(lambda: None).result(timeout=30)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,7 +9,6 @@ from rota.errors import Conflict, InvalidInput, NotFound
 from rota.scenario import Scenario
 from rota.store import Store, Token
 from rota.store.plans import require_done
-from rota.store.schema import plans
 
 
 def test_plan_lifecycle(store: Store, scenario: Scenario) -> None:
@@ -33,9 +30,9 @@ def test_plan_lifecycle(store: Store, scenario: Scenario) -> None:
 
 def test_unfinished_plans_become_interrupted(store: Store, scenario: Scenario) -> None:
     store.teams.put_scenario(scenario)
-    queued = store.plans.create("tiny", {})
-    running = store.plans.create("tiny", {})
-    finished = store.plans.create("tiny", {})
+    queued = store.plans.create("tiny", {}, owner="gone", horizon="a")
+    running = store.plans.create("tiny", {}, owner="gone", horizon="b")
+    finished = store.plans.create("tiny", {}, owner="gone", horizon="c")
     store.plans.start(running.id)
     store.plans.start(finished.id)
     store.plans.finish(finished.id, {}, None)
@@ -107,32 +104,15 @@ def test_feed_secrets_are_per_engineer_and_revocable(store: Store, scenario: Sce
     assert not store.tokens.verify_feed("tiny", "ana", second)
 
 
-def test_plans_of_live_owners_survive_and_stale_or_gone_ones_are_interrupted(
+def test_only_plans_of_embedded_owners_that_are_gone_are_interrupted(
         store: Store, scenario: Scenario) -> None:
-    """Several API processes share one PostgreSQL: a starting process fails only the plans whose
-    owner is gone, or (owner on another machine) whose heartbeat went stale."""
+    """Plans of live owners are left be; plans without an owner belong to the job queue, which
+    retries them itself."""
     store.teams.put_scenario(scenario)
-    live = store.plans.create("tiny", {}, owner="live")
-    gone = store.plans.create("tiny", {}, owner="gone")
-    elsewhere_fresh = store.plans.create("tiny", {}, owner="elsewhere-fresh")
-    elsewhere_stale = store.plans.create("tiny", {}, owner="elsewhere-stale")
-    with store.engine.begin() as db:
-        db.execute(plans.update().where(plans.c.id == elsewhere_stale.id)
-                   .values(heartbeat_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)))
+    live = store.plans.create("tiny", {}, owner="live", horizon="a")
+    gone = store.plans.create("tiny", {}, owner="gone", horizon="b")
+    queued_job = store.plans.create("tiny", {}, horizon="c")
     verdicts = {"live": True, "gone": False}
-    assert store.plans.interrupt_unfinished(verdicts.get, dt.timedelta(minutes=1)) == 2
-    status = {p.id: store.plans.get("tiny", p.id).status
-              for p in (live, gone, elsewhere_fresh, elsewhere_stale)}
-    assert status == {live.id: "queued", gone.id: "failed", elsewhere_fresh.id: "queued",
-                      elsewhere_stale.id: "failed"}
-
-
-def test_a_heartbeat_keeps_a_plan_from_going_stale(store: Store, scenario: Scenario) -> None:
-    store.teams.put_scenario(scenario)
-    plan = store.plans.create("tiny", {}, owner="elsewhere")
-    with store.engine.begin() as db:
-        db.execute(plans.update().where(plans.c.id == plan.id)
-                   .values(heartbeat_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)))
-    store.plans.beat("elsewhere")
-    assert store.plans.interrupt_unfinished(lambda _: None, dt.timedelta(minutes=1)) == 0
-    assert store.plans.get("tiny", plan.id).status == "queued"
+    assert store.plans.interrupt_unfinished(lambda owner: verdicts[owner]) == 1
+    status = {p.id: store.plans.get("tiny", p.id).status for p in (live, gone, queued_job)}
+    assert status == {live.id: "queued", gone.id: "failed", queued_job.id: "queued"}
