@@ -19,6 +19,7 @@ from rota.errors import (
     ScenarioInvalid,
 )
 from rota.store import StaleWrite, StoreUnavailable
+from rota.store.plans import QueueFull
 from rota_api.problems import STATUS, Forbidden, Unauthenticated, Unavailable, UnsupportedMedia, install
 
 MAPPING = [
@@ -28,6 +29,7 @@ MAPPING = [
     (NotFound("no team 'x'"), 404),
     (StaleWrite("stale"), 412),
     (Conflict("busy"), 409),
+    (QueueFull("too many plans", 7.2), 429),
     (LimitExceeded("too big"), 413),
     (PlanningError("pin breaks a rule"), 422),
     (Unauthenticated("who?"), 401),
