@@ -8,24 +8,28 @@ API's `GET /v1/teams/{team}/gaps` returns and `rota gaps --format json` prints.
   rota may cover some by breaking a rule). It is the same figure for every rota of one scenario and
   window; each gap's own `structural` flag says whether that uncovered stretch is such time.
 - `violations` are the hard rules the rota breaks (overrides applied, `rota/violations.py`), those
-  touching the window. When there are some, `p0_peak_within_rules` is the P0 peak coverage the rota
-  would have without the on-call time they concern, so a rota whose coverage comes from breaking the
-  rules says so.
+  touching the window. When there are some, `p0_peak_coverage_within_rules` is the P0 peak coverage
+  the rota would have without the on-call time they concern, so a rota whose coverage comes from
+  breaking the rules says so. It takes a second sweep of the regions those engineers serve, so it
+  is computed when first asked for (the JSON summary, the table, the page), not by `gap_report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 from rota.burden import Burden, burdens
 from rota.coverage import Gap, RegionSweep, sweep_region
 from rota.errors import FieldError, InvalidInput, NotFound
+from rota.hiring import HireSuggestion, hire_suggestions
 from rota.limits import MAX_HORIZON_DAYS
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
-from rota.scenario import SEVERITIES, Region, Scenario, Severity
+from rota.scenario import SEVERITIES, Scenario, Severity
 from rota.spans import Span, iso_z, subtract
 from rota.team import TeamTime, analysis_range, team_time
 from rota.violations import Violation, rota_violations, violation_spans
@@ -65,7 +69,8 @@ class GapReport:
     engineers: list[Burden]
     p0_peak: list[RegionCoverage]  # per region, P0 demand inside peak windows only
     violations: list[Violation]
-    p0_peak_within_rules: list[RegionCoverage] | None  # P0 peak without rule-breaking on-call time
+    within_rules: Callable[[], list[RegionCoverage]] | None  # P0 peak without rule-breaking time
+    hiring: list[HireSuggestion]  # where one hire would close the most structural time
 
     @property
     def p0_peak_coverage(self) -> float:
@@ -74,9 +79,13 @@ class GapReport:
     @property
     def p0_peak_coverage_within_rules(self) -> float:
         """P0 peak coverage from on-call time that breaks no hard rule (all of it when none does)."""
-        if self.p0_peak_within_rules is None:
+        if self.within_rules is None:
             return self.p0_peak_coverage
         return _coverage(self.p0_peak_within_rules)
+
+    @cached_property
+    def p0_peak_within_rules(self) -> list[RegionCoverage]:
+        return self.p0_peak if self.within_rules is None else self.within_rules()
 
     def exposure_totals(self) -> dict[str | None, float]:
         """Exposure of all gaps, per currency."""
@@ -110,6 +119,7 @@ class GapReport:
             "regions": [r.to_json() for r in self.regions],
             "engineers": [b.to_json() for b in self.engineers],
             "violations": [v.to_json() for v in self.violations],
+            "hiring": [h.to_json() for h in self.hiring],
         }
 
 
@@ -179,16 +189,24 @@ def report_from(
         engineers=burdens(team, on_call),
         p0_peak=[region_coverage(s, "P0", peak_only=True) for s in sweeps],
         violations=violations,
-        p0_peak_within_rules=_within_rules(team, regions, on_call, violations) if violations else None,
+        within_rules=partial(_within_rules, team, sweeps, on_call, violations) if violations else None,
+        hiring=hire_suggestions(team, sweeps),
     )
 
 
-def _within_rules(team: TeamTime, regions: list[Region], on_call: dict[str, list[Span]],
+def _within_rules(team: TeamTime, sweeps: list[RegionSweep], on_call: dict[str, list[Span]],
                   violations: list[Violation]) -> list[RegionCoverage]:
-    """P0 peak coverage once the on-call time each violation concerns is taken away."""
+    """P0 peak coverage once the on-call time each violation concerns is taken away (a region
+    no rule-breaking engineer serves keeps its figure)."""
     broken = violation_spans(violations)
     kept = {e: subtract(spans, broken.get(e, [])) for e, spans in on_call.items()}
-    return [region_coverage(sweep_region(team, r, kept), "P0", peak_only=True) for r in regions]
+    out = []
+    for sweep in sweeps:
+        touched = any(sweep.region.id in team.scenario.engineer_by_id[e].regions for e in broken
+                      if e in team.scenario.engineer_by_id)
+        again = sweep_region(team, sweep.region, kept) if touched else sweep
+        out.append(region_coverage(again, "P0", peak_only=True))
+    return out
 
 
 def region_coverage(sweep: RegionSweep, severity: Severity | None = None,

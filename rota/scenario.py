@@ -249,6 +249,21 @@ class Engineer(Model):
         return self.name or self.id
 
 
+class HireCandidate(Model):
+    """A hypothetical engineer to hire: serves every region, the team's default response minutes."""
+
+    timezone: ZoneName
+    holiday_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+    working_hours: Window = DEFAULT_WORKING_HOURS
+    sleep: DailyWindow = DEFAULT_SLEEP
+
+
+class Hiring(Model):
+    """Where a hire could be; without candidates, the team's own office zones (`rota/hiring.py`)."""
+
+    candidates: tuple[HireCandidate, ...] = Field(default=(), max_length=50)
+
+
 class Pin(Model):
     engineer: EntityId
     start: UtcInstant
@@ -265,6 +280,7 @@ class Scenario(Model):
     regions: tuple[Region, ...] = Field(min_length=1)
     engineers: tuple[Engineer, ...] = ()
     pins: tuple[Pin, ...] = ()
+    hiring: Hiring | None = None
 
     @cached_property
     def region_by_id(self) -> dict[str, Region]:

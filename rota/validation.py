@@ -224,6 +224,11 @@ def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
         engineer = _try(Engineer, raw)
         if engineer is not None:
             errors += _engineer_checks(engineer, path)
+    hiring = data.get("hiring")
+    for i, raw in enumerate(_list(hiring.get("candidates") if isinstance(hiring, dict) else None)):
+        country = raw.get("holiday_country") if isinstance(raw, dict) else None
+        if isinstance(country, str) and (problem := _holiday_problem(country)):
+            errors.append(FieldError(f"hiring.candidates[{i}].holiday_country", problem))
     horizon = _try(Horizon, data.get("horizon"))
     pins = [(i, _try(Pin, raw)) for i, raw in enumerate(_list(data.get("pins")))]
     errors += _pin_checks([(i, p) for i, p in pins if p is not None], engineer_ids, horizon)

@@ -28,16 +28,19 @@ the shift, the overlap with a holiday or leave, or the engineer's on-call time i
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import holidays
+
 from rota.rotafile import Rota
 from rota.scenario import Engineer, Scenario
 from rota.spans import Instant, Span, from_ts, intersect, iso_z, merge, subtract, to_ts
-from rota.windows import date_span, holiday_dates, holiday_names
+from rota.windows import date_span, holiday_dates
 from rota.zones import zone
 
 RULES = ("shift_hours", "shift_start_step_minutes", "min_rest_hours", "max_hours_per_week",
@@ -137,6 +140,7 @@ class _EngineerCheck:
         self.shifts = shifts
         self.lo, self.hi = lo, hi
         self.tz = zone(engineer.timezone)
+        self.local_start = [self.local(w.start) for w in shifts]
 
     def _v(self, rule: str, start: Instant, end: Instant, detail: str) -> Violation:
         return Violation(self.engineer.id, rule, start, end, detail)
@@ -150,13 +154,12 @@ class _EngineerCheck:
         step = self.rules.shift_start_step_minutes
         leave = list(zip(self.engineer.unavailable, _entry_spans(self.engineer), strict=True))
         holidays = [] if self.rules.work_on_public_holidays else self._holidays()
-        for w in self.shifts:
+        for w, start in zip(self.shifts, self.local_start, strict=True):
             length = (w.end - w.start) / 3600
             cut = w.start <= self.lo or w.end >= self.hi  # its length outside is unknown
             if length > hours.max or (length < hours.min and not cut):
                 out.append(self._v("shift_hours", w.start, w.end,
                                    f"{length:g} h shift (allowed {hours.min:g}-{hours.max:g} h)"))
-            start = self.local(w.start)
             if planned and w.file_start and (start.hour * 60 + start.minute) % step:
                 out.append(self._v("shift_start_step_minutes", w.start, w.end,
                                    f"starts {start:%H:%M} local, not on the {step}-minute step"))
@@ -164,9 +167,9 @@ class _EngineerCheck:
                 why = f" ({entry.reason})" if entry.reason else ""
                 for s, e in intersect(w.spans, [span]):
                     out.append(self._v("leave", s, e, f"on call while on leave{why}"))
-            for s, e in intersect(w.spans, holidays):
+            for s, e in _overlapping(w, holidays):
                 day = self.local(s).date()
-                name = holiday_names(self.engineer.holiday_country or "", day) or "public holiday"
+                name = _holiday_name(self.engineer.holiday_country or "", day)
                 out.append(self._v("public_holidays", s, e,
                                    f"on call on {name} ({self.engineer.holiday_country}, {day} local)"))
         return out
@@ -187,8 +190,8 @@ class _EngineerCheck:
                                    f"{(after.start - before.end) / 3600:g} h after the shift ending "
                                    f"{iso_z(before.end)} (min {self.rules.min_rest_hours:g} h)"))
         first_on: dict[dt.date, Worked] = {}
-        for w in self.shifts:
-            day = self.local(w.start).date()
+        for w, local in zip(self.shifts, self.local_start, strict=True):
+            day = local.date()
             if day in first_on:
                 out.append(self._v("one_shift_per_day", w.start, w.end,
                                    f"second shift starting on {day} local (the first starts "
@@ -198,10 +201,17 @@ class _EngineerCheck:
         return out
 
     def weekly(self) -> list[Violation]:
-        out: list[Violation] = []
         cap = round(self.cap * 3600)
-        for block in range(self.lo, self.hi, WEEK):
-            inside = intersect([s for w in self.shifts for s in w.spans], [(block, min(block + WEEK, self.hi))])
+        blocks: dict[int, list[Span]] = defaultdict(list)  # block start -> on-call spans inside
+        for w in self.shifts:
+            for s, e in w.spans:
+                s, e = max(s, self.lo), min(e, self.hi)
+                block = self.lo + (s - self.lo) // WEEK * WEEK if s < e else e
+                while block < e:
+                    blocks[block].append((max(s, block), min(e, block + WEEK, self.hi)))
+                    block += WEEK
+        out: list[Violation] = []
+        for block, inside in sorted(blocks.items()):
             seconds = sum(e - s for s, e in inside)
             if seconds > cap:
                 out.append(self._v("max_hours_per_week", inside[0][0], inside[-1][1],
@@ -212,8 +222,8 @@ class _EngineerCheck:
     def consecutive(self) -> list[Violation]:
         limit = self.rules.max_consecutive_days
         starts: dict[dt.date, Worked] = {}
-        for w in self.shifts:
-            starts.setdefault(self.local(w.start).date(), w)
+        for w, local in zip(self.shifts, self.local_start, strict=True):
+            starts.setdefault(local.date(), w)
         days = sorted(starts)
         out: list[Violation] = []
         run_start = 0
@@ -241,6 +251,23 @@ def _date_edge(value: dt.date | dt.datetime, zone_name: str, role: str) -> Insta
         return to_ts(value)
     start, end = date_span(value, value, zone_name)
     return start if role == "start" else end
+
+
+def _overlapping(w: Worked, spans: list[Span]) -> list[Span]:
+    """The parts of a shift inside sorted, disjoint `spans` (found by bisection)."""
+    first = bisect.bisect_right(spans, (w.start, w.start)) - 1
+    last = bisect.bisect_left(spans, (w.end, w.end))
+    return intersect(w.spans, spans[max(first, 0):last])
+
+
+def _holiday_name(country: str, day: dt.date) -> str:
+    return _calendar(country, day.year).get(day) or "public holiday"
+
+
+@lru_cache(maxsize=256)
+def _calendar(country: str, year: int) -> dict[dt.date, str]:
+    code, _, subdiv = country.partition("-")
+    return dict(holidays.country_holidays(code, subdiv=subdiv or None, years=year).items())
 
 
 @lru_cache(maxsize=256)

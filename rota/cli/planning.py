@@ -238,10 +238,10 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
         out.print("binding rules (minutes of non-structural gaps they hold open): " + ", ".join(
             f"{k} {v}" for k, v in sorted(report["binding_rules"].items(), key=lambda kv: -kv[1])),
             highlight=False)
-    for hire in report["hire_suggestions"]:
-        out.print(f"hire: one engineer in {hire['timezone']} ({hire['utc_offset']}) would answer "
-                  f"{hire['closes_minutes']} structural minutes in "
-                  f"{', '.join(hire['regions'])}", highlight=False)
+    from rota.render.tables import hire_lines
+
+    for line in hire_lines(report["hire_suggestions"]):
+        out.print(line, highlight=False)
     burden = Table(title="burden per engineer (hours)")
     for col in ("engineer", "on call", "working", "awake", "asleep", "night", "weekend"):
         burden.add_column(col, justify="right")

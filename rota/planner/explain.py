@@ -8,8 +8,8 @@
   candidates) is checked against the chosen rota; the hard rules that forbid adding it (one shift
   per day, rest, weekly hours, consecutive days) are its binding rules. A shift no rule forbids
   means the trade-off went elsewhere (or the search stopped).
-- A structural gap needs a hire: representative time zones are scored by the structural minutes
-  their default working and awake hours would answer, capped per week at one person's weekly hours.
+- A structural gap needs a hire: where one would close the most is `rota/hiring.py`'s answer, the
+  same for the plan's report as for `rota gaps`, the report page and the API.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
 
 import numpy as np
 
-from rota.availability import band_profile
 from rota.coverage import Gap
 from rota.planner.candidates import (
     Candidate,
@@ -32,17 +30,10 @@ from rota.planner.candidates import (
 )
 from rota.planner.qualifiers import region_slots
 from rota.planner.rules import WEEK_SECONDS, minutes_inside
-from rota.scenario import BANDS, DEFAULT_SLEEP, DEFAULT_WORKING_HOURS, Region, Scenario
-from rota.spans import Span, intersect, merge
+from rota.scenario import Region, Scenario
+from rota.spans import Span, merge
 from rota.spanset import SpanSet
 from rota.team import TeamTime
-from rota.zones import zone
-
-HIRE_ZONES = (
-    "America/Los_Angeles", "America/Chicago", "America/New_York", "America/Sao_Paulo",
-    "Europe/London", "Europe/Berlin", "Europe/Athens", "Asia/Dubai", "Asia/Kolkata",
-    "Asia/Bangkok", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
-)
 
 
 def structural_spans(team: TeamTime, region: Region) -> tuple[list[Span], int]:
@@ -63,53 +54,6 @@ def structural_bound(team: TeamTime) -> dict[str, dict[str, int]]:
         out[region.id] = {"minutes": sum(e - s for s, e in spans) // 60,
                           "responder_minutes": missing}
     return out
-
-
-def hire_suggestions(team: TeamTime, top: int = 3) -> list[dict[str, Any]]:
-    """Time zones whose one hire would answer the most structurally uncovered minutes."""
-    gaps = {r.id: structural_spans(team, r)[0] for r in team.scenario.regions}
-    if not any(gaps.values()):
-        return []
-    cap = round(team.scenario.rules.max_hours_per_week * 60)
-    scored: list[dict[str, Any]] = []
-    for name in HIRE_ZONES:
-        profile = band_profile(name, DEFAULT_WORKING_HOURS, DEFAULT_SLEEP, None, team.lo, team.hi)
-        response = team.scenario.response_minutes
-        answered: list[Span] = []
-        by_region = {}
-        for region in team.scenario.regions:
-            target = team.scenario.severities.target(region.peak.severity)
-            fast = merge(s for b in BANDS if getattr(response, b) <= target
-                         for s in profile.spans_by_band[b])
-            part = intersect(fast, gaps[region.id])
-            if part:
-                by_region[region.id] = sum(e - s for s, e in part) // 60
-                answered += part
-        closes = _weekly_capped(merge(answered), team, cap)
-        if closes:
-            scored.append({"timezone": name, "utc_offset": team_offset(name, team.lo),
-                           "closes_minutes": closes, "regions": by_region})
-    scored.sort(key=lambda s: -int(s["closes_minutes"]))
-    return scored[:top]
-
-
-def _weekly_capped(spans: list[Span], team: TeamTime, cap: int) -> int:
-    """Minutes of `spans` one person could be on call for, at most `cap` minutes per week."""
-    total = 0
-    for block in range(team.lo, team.hi, WEEK_SECONDS):
-        part = intersect(spans, [(block, min(block + WEEK_SECONDS, team.hi))])
-        total += min(sum(e - s for s, e in part) // 60, cap)
-    return total
-
-
-def team_offset(name: str, ts: int) -> str:
-    import datetime as dt
-
-    offset = dt.datetime.fromtimestamp(ts, zone(name)).utcoffset()
-    assert offset is not None
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class ChosenIndex:

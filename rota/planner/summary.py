@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rota.planner.build import PlanModel
 from rota.planner.candidates import Candidate
-from rota.planner.explain import ChosenIndex, binding_rules, hire_suggestions, structural_bound
+from rota.planner.explain import ChosenIndex, binding_rules, structural_bound
 from rota.planner.outcome import stage_gap
 from rota.planner.search import SearchResult
 from rota.report import GapReport, gap_json, report_from
@@ -96,7 +96,7 @@ def build_report(
         "structural_bound": bound,
         "uncovered_minutes": sum(g.seconds for g in core.gaps) // 60,
         "structural_minutes": sum(r["minutes"] for r in bound.values()),
-        "hire_suggestions": hire_suggestions(team),
+        "hire_suggestions": [h.to_json() for h in core.hiring],
     }
     report["gaps"], report["binding_rules"] = explain_gaps(scenario, team, cands, search, core,
                                                               explained)

@@ -1,10 +1,11 @@
 """The coverage report page: one self-contained HTML document (inline CSS and SVG, no script).
 
 `report_page` is what `rota gaps --format html` writes and `GET /v1/teams/{team}/report` serves.
-Sections, top to bottom: the headline (P0 peak coverage, exposure, structural gap hours, where a
-hire would close them), the legend, a week-by-hour heatmap per region in its local time, the
-on-call timeline per engineer, the gap table by exposure, coverage by region, and each engineer's
-load. Every time is labelled with its zone; every piece of user text goes through `html.escape`.
+Sections, top to bottom: the headline (P0 peak coverage, and how much of it is within the rules;
+exposure; structural hours, the scenario's bound; where one hire would close them), the legend, a
+week-by-hour heatmap per region in its local time, the on-call timeline per engineer, the gap table
+by exposure, coverage by region, each engineer's load, and the hard rules the rota breaks. Every
+time is labelled with its zone; every piece of user text goes through `html.escape`.
 Large windows are cut for the charts (first weeks shown, with a note); the tables stay complete.
 A report asked for one severity filters the headline and the gap table; the heatmap always judges
 every requirement of the region.
@@ -17,7 +18,8 @@ from html import escape
 from rota.coverage import RegionSweep, sweep_region
 from rota.oncall import rota_on_call
 from rota.render.cells import region_grid
-from rota.render.headline import WORK_END, WORK_START, Headline, headline
+from rota.render.headline import Headline, headline
+from rota.render.html_hiring import hire_section
 from rota.render.html_rules import violations_section, within_rules_note
 from rota.render.html_tables import gap_table, load_table
 from rota.render.palette import (
@@ -132,27 +134,16 @@ def _headline_section(summary: Headline, rules_note: str = "") -> str:
           if coverage is not None else '<span class="big">-</span>no P0 peak demand in the window')
     exposure = " + ".join(f"{amount:,.0f} {escape(currency)}".strip()
                           for currency, amount in sorted(summary.exposure.items())) or "-"
-    hire = "".join(
-        f"<li><b>{escape(z.zone)}</b> ({z.offset}): {z.seconds / 3600:.1f} h, {z.share:.0%} of "
-        f"the structural gap time</li>" for z in summary.hire_zones)
-    hire_text = (f"<ul>{hire}</ul>" if hire else
-                 "<p>No structural gaps: re-planning with the engineers you have can close "
-                 "every gap.</p>" if not summary.structural_seconds else
-                 f"<p>No candidate zone's {WORK_START}-{WORK_END} weekday hours hold them "
-                 f"(they fall on weekends): a hire would need weekend shifts.</p>")
+    hire_text = hire_section(summary)
     return (
         '<section id="headline"><h2>Headline</h2><div class="cards">'
         f'<div class="card" id="p0-coverage">{p0}{rules_note}</div>'
         f'<div class="card" id="exposure"><span class="big">{exposure}</span>'
         "exposure: revenue flowing through gaps</div>"
         f'<div class="card" id="structural"><span class="big">'
-        f"{summary.structural_seconds / 3600:.1f} h</span>structural gaps: no rota could close "
-        "them</div></div>"
-        f'<div id="hire"><h3>Where a hire would close structural gaps</h3>'
-        f'<p class="meta">Zones whose normal working hours ({WORK_START}-{WORK_END} local, Monday '
-        f"to Friday) hold the most structural gap time; offsets as at the first such gap. A "
-        "hire's own public holidays are not taken into account.</p>"
-        f"{hire_text}</div></section>"
+        f"{summary.structural_seconds / 3600:.1f} h</span>structural time: no rota within the "
+        "rules could cover it with these engineers</div></div>"
+        f"{hire_text}</section>"
     )
 
 

@@ -53,7 +53,9 @@ def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) ->
             f"{gap.seconds / 3600:.2f}", str(gap.required), str(gap.qualified),
             gap.cause, "yes: hire" if gap.structural else "no", exposure,
         )
-    parts: list[Any] = [_headline(report), table]
+    parts: list[Any] = [_headline(report)]
+    parts += [Text(line) for line in hire_lines([h.to_json() for h in report.hiring])]
+    parts.append(table)
     if limit is not None and len(gaps) > limit:
         parts.append(Text(f"... and {len(gaps) - limit} more (--format json or csv lists all)"))
     if report.violations:
@@ -76,6 +78,17 @@ def violations_table(report: GapReport, limit: int | None = 50) -> RichGroup:
     if len(found) > len(shown):
         parts.append(Text(f"... and {len(found) - len(shown)} more (--format json lists all)"))
     return RichGroup(*parts)
+
+
+def hire_lines(hires: list[dict[str, Any]]) -> list[str]:
+    """The hire advice (`rota.hiring`) in words: the same lines for `rota gaps` and `rota plan`."""
+    lines = []
+    for h in hires:
+        holidays = f", holidays {h['holiday_country']}" if h["holiday_country"] else ""
+        regions = ", ".join(f"{r} {m}" for r, m in h["regions"].items())
+        lines.append(f"hire: one engineer in {h['timezone']} ({h['utc_offset']}{holidays}) would close "
+                     f"{h['closes_minutes']} structural minutes ({regions})")
+    return lines
 
 
 def coverage_text(report: GapReport) -> str:

@@ -11,6 +11,7 @@ from plan_checker import make_scenario, violations
 from rota.errors import LimitExceeded
 from rota.planner import PlanOptions, Progress, plan
 from rota.report import gap_report
+from rota.scenario import Hiring
 
 MIXED = {
     "horizon": {"start": "2026-03-06", "days": 4},  # US spring-forward on Sunday 8 March
@@ -87,9 +88,13 @@ def test_structural_gaps_get_a_hire_suggestion() -> None:
     result = plan(scenario, PlanOptions(time_limit_seconds=2.0, workers=2))
     assert result.report["structural_minutes"] == 3 * 4 * 60
     assert result.report["uncovered_minutes"] == result.report["structural_minutes"]
+    assert result.report["hire_suggestions"] == []  # another Berlin engineer would be asleep
+    hiring = {"candidates": [{"timezone": "Europe/Berlin"}, {"timezone": "America/Chicago"}]}
+    result = plan(scenario.model_copy(update={"hiring": Hiring.model_validate(hiring)}),
+                  PlanOptions(time_limit_seconds=2.0, workers=2))
     hires = result.report["hire_suggestions"]
-    assert hires and hires[0]["regions"] == {"us": 720} and hires[0]["closes_minutes"] == 720
-    assert "Europe/Berlin" not in [h["timezone"] for h in hires]
+    assert [(h["timezone"], h["regions"], h["closes_minutes"]) for h in hires] == [
+        ("America/Chicago", {"us": 720}, 720)]
 
 
 def test_a_deterministic_run_repeats_exactly() -> None:

@@ -117,7 +117,22 @@ def test_headline_names_zones_where_a_hire_would_close_structural_gaps() -> None
     riyadh = scenario(**RIYADH)
     empty = rota("t")
     page = report_page(riyadh, empty, gap_report(riyadh, empty))
-    hire = re.findall(r"<li><b>([^<]+)</b> \(([^)]+)\): ([\d.]+) h, (\d+)%", page)
-    # peaks are 17-21Z daily; 09-18 Mon-Fri in Los Angeles holds the five weekday ones
-    assert hire[0] == ("America/Los_Angeles", "UTC-08:00", "20.0", "71")
-    assert "28.0 h</span>structural gaps" in page
+    hire = re.findall(r'<li data-zone="[^"]+"><b>([^<]+)</b> \(([^)]+)\): closes ([\d.]+) h', page)
+    # peaks are 17-21Z daily, 18-22 in Berlin: a second Berlin engineer would answer every one
+    assert hire == [("Europe/Berlin", "UTC+01:00", "28.0")]
+    assert "28.0 h</span>structural time" in page
+    assert "the team's own office zones" in page
+
+
+def test_hire_advice_counts_the_candidates_own_public_holidays() -> None:
+    candidates = {"candidates": [{"timezone": "Europe/Berlin", "holiday_country": "DE"},
+                                 {"timezone": "Asia/Dubai", "holiday_country": "AE"}]}
+    riyadh = scenario(**RIYADH, hiring=candidates, horizon={"start": "2026-12-21", "days": 7})
+    empty = rota("t")
+    page = report_page(riyadh, empty, gap_report(riyadh, empty))
+    hire = re.findall(r'<li data-zone="[^"]+"><b>([^<]+)</b> \(([^)]+)\): closes ([\d.]+) h', page)
+    # Berlin's 25th and 26th are public holidays: 2 of 7 peaks lost. In Dubai the peaks run
+    # 21:00-01:00 local, and a hire asleep from 23:00 answers too slowly: 2 of 4 hours each.
+    assert hire == [("Europe/Berlin", "UTC+01:00, holidays DE", "20.0"),
+                    ("Asia/Dubai", "UTC+04:00, holidays AE", "14.0")]
+    assert "hiring.candidates" in page and "not taken into account" not in page
