@@ -62,5 +62,12 @@ def open_queue(settings: Settings, store: Store, planner: Planner | None) -> Pla
     from rota.jobs import door_planner
     from rota.jobs.embedded import EmbeddedQueue
 
+    kind = settings.plan_queue
+    if kind == "auto":
+        kind = "procrastinate" if settings.database_url.startswith("postgresql") else "embedded"
+    if kind == "procrastinate":
+        from rota.jobs.pgqueue import ProcrastinateQueue
+
+        return ProcrastinateQueue(store, settings.database_url)
     return EmbeddedQueue(store, planner or door_planner, settings.plan_workers,
                          settings.plan_solver_threads)

@@ -45,10 +45,11 @@ UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info", "access_log": False,
                                    "proxy_headers": False}
 
 
-def _serve(host: str, port: int, tls: dict[str, Any] | None = None) -> None:
+def _serve(host: str, port: int, tls: dict[str, Any] | None = None, workers: int = 1) -> None:
     import uvicorn
 
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **UVICORN_OPTIONS, **(tls or {}))
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers,
+                **UVICORN_OPTIONS, **(tls or {}))
 
 
 def tls_options(keyfile: Path | None, certfile: Path | None) -> dict[str, Any]:
@@ -70,11 +71,17 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
           ssl_keyfile: Annotated[Path | None, typer.Option(
               exists=True, dir_okay=False, help="TLS private key (PEM): serve HTTPS.")] = None,
           ssl_certfile: Annotated[Path | None, typer.Option(
-              exists=True, dir_okay=False, help="TLS certificate chain (PEM).")] = None) -> None:
-    """The HTTP API over the store in ROTA_DATABASE_URL (migrated on start)."""
+              exists=True, dir_okay=False, help="TLS certificate chain (PEM).")] = None,
+          workers: Annotated[int, typer.Option(
+              min=1, max=64, help="API processes (uvicorn workers) on one port; each keeps its own "
+                                  "`now` index, fresh by the store's revision.")] = 1) -> None:
+    """The HTTP API over the store in ROTA_DATABASE_URL (migrated on start).
+
+    On PostgreSQL plans are queued for `rota worker` processes; on SQLite each API process runs
+    its plans itself."""
     tls = tls_options(ssl_keyfile, ssl_certfile)
     Store.open(database_url()).close()
-    _serve(host, port, tls)
+    _serve(host, port, tls, workers)
 
 
 @token_app.command("create")

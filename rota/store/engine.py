@@ -64,3 +64,12 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
 def utc_now() -> dt.datetime:
     """The store's clock: when a row was written (the store is an edge; the core never reads it)."""
     return dt.datetime.now(dt.UTC)
+
+
+def libpq_dsn(url: str) -> str:
+    """A PostgreSQL store URL (`postgresql+psycopg://...`) as the libpq connection string that
+    psycopg (and so procrastinate) takes."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise RotaError(f"the job queue needs PostgreSQL, not {parsed.get_backend_name()}")
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -21,7 +21,8 @@ def planner() -> FakePlanner:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, slack_signing_secret=SLACK_SECRET,
-                    max_body_bytes=64 * 1024, plan_max_seconds=60, token_cache_seconds=0)
+                    max_body_bytes=64 * 1024, plan_max_seconds=60, token_cache_seconds=0,
+                    plan_queue="embedded")  # the procrastinate queue: tests/jobs
 
 
 @pytest.fixture
