@@ -118,6 +118,20 @@ def test_a_worker_killed_mid_solve_has_its_plan_finished_by_another(
     assert "retried: its worker was lost" in [e["event"] for e in done["events"]]
 
 
+def test_a_plan_whose_workers_keep_dying_fails_saying_so(
+        api: TestClient, headers: dict[str, str], put_team: Any, workers: Workers) -> None:
+    plan_id = _post(api, headers, limit=100).json()["id"]
+    for attempt in (1, 2, 3):
+        worker = workers()
+        wait_for(lambda attempt=attempt, pid=worker.pid:  # type: ignore[misc]
+                 (p := _plan(api, headers, plan_id))["attempts"] == attempt and _worker_of(p) == pid)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    workers()  # the survivor runs the periodic check that gives up
+    failed = wait_for(lambda: (p := _plan(api, headers, plan_id))["status"] == "failed" and p)
+    assert (failed["reason"], failed["attempts"]) == ("its worker was lost 3 times", 3)
+
+
 def test_sigterm_stops_the_solve_and_keeps_its_best_rota(
         api: TestClient, headers: dict[str, str], put_team: Any, workers: Workers) -> None:
     worker = workers()
@@ -128,3 +142,57 @@ def test_sigterm_stops_the_solve_and_keeps_its_best_rota(
     done = _plan(api, headers, plan_id)
     assert done["status"] == "done" and done["rota"]["shifts"]
     assert done["events"][-1]["event"] == "done, stopped early: the worker is shutting down"
+
+
+def test_serve_with_two_api_processes_enqueues_for_workers(
+        pg_url: str, api: TestClient, headers: dict[str, str], put_team: Any,
+        workers: Workers) -> None:
+    """`rota serve --workers 2`: two API processes on one port, a plan posted to either is run by a
+    `rota worker`, and a publish through one shows in `now` from every process."""
+    import os
+    import socket
+    import sys
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "ROTA_DATABASE_URL": pg_url}
+    server = subprocess.Popen([sys.executable, "-c", "from rota.cli import main; main()", "serve",
+                               "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+
+    def call(method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
+        request = urllib.request.Request(base + path, data=body, method=method,
+                                         headers={**headers, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                import json
+                return answer.status, json.loads(answer.read())
+        except OSError:
+            return 0, None
+
+    try:
+        wait_for(lambda: call("GET", "/healthz")[0] == 200)
+        wait_for(lambda: len(_children(server.pid)) >= 2)  # uvicorn's two worker processes
+        status, posted = call("POST", "/v1/teams/tiny/plans", b'{"time_limit_seconds": 1}')
+        assert status == 202
+        workers()
+        done = wait_for(lambda: (p := call("GET", f"/v1/teams/tiny/plans/{posted['id']}")[1])
+                        and p["status"] == "done" and p)
+        status, published = call("POST", f"/v1/teams/tiny/plans/{done['id']}/publish", b"{}")
+        assert status == 201
+        versions = {call("GET", "/v1/teams/tiny/now?at=2026-12-08T19:00:00Z")[1]["rota_version"]
+                    for _ in range(20)}
+        assert versions == {published["version"]}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path
+
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
