@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from rota.jobs import Planner, PlanQueue
 from rota.store import Store
-from rota_api import problems
+from rota_api import openapi, problems
 from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
 from rota_api.current import CurrentCache
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     )
     app.state.services = services
     problems.install(app)
+    openapi.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -8,9 +8,8 @@ when `ROTA_REVISION_CHECK_SECONDS` is 0 (on PostgreSQL the `now` path makes it a
 used as is (a write by another process then shows after at most that delay; writes through this
 process drop the entry at once, see `forget`).
 
-The main index spans the rota (and horizon) with a day either side and is built with the entry.
-An instant outside it (e.g. "now" before the horizon starts) is answered from a side index over
-its week and the weeks either side, kept for a few weeks. `NowIndex` fills small caches lazily, so
+The index spans the scenario's horizon and is built with the entry; an instant outside the horizon
+is answered without it (`outside_horizon`, `rota.now`). `NowIndex` fills small caches lazily, so
 queries on one index are serialised by a lock (they take microseconds).
 """
 
@@ -26,12 +25,8 @@ from rota.errors import NotFound
 from rota.now import NowIndex
 from rota.rotafile import Rota
 from rota.scenario import Scenario, Severity
-from rota.spans import to_ts
 from rota.store import Store
 from rota.store.revisions import AsyncRevisionReader
-
-WEEK = 7 * 86400
-SIDE_INDEXES = 8
 
 
 @dataclass
@@ -41,7 +36,6 @@ class Current:
     rota: Rota | None
     checked: float = 0.0
     index: NowIndex | None = None
-    _side: dict[int, NowIndex] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def require_rota(self) -> Rota:
@@ -51,28 +45,14 @@ class Current:
 
     def answers_at_once(self, at: dt.datetime) -> bool:
         """True when `now(at)` needs no index to be built (so it may run on the event loop)."""
-        if self.index is None:
-            return False
-        ts = to_ts(at)
-        return self.index.lo <= ts < self.index.hi or ts // WEEK in self._side
+        return self.index is not None
 
     def now(self, at: dt.datetime, region: str | None, severity: Severity | None) -> dict[str, Any]:
-        rota = self.require_rota()
-        ts = to_ts(at)
+        self.require_rota()
         with self._lock:
-            index = self.index
-            if index is None:
+            if self.index is None:
                 raise NotFound(f"team {self.scenario.team!r} has no rota yet")
-            if not index.lo <= ts < index.hi:
-                index = self._side_index(rota, ts // WEEK)
-            return index.query(at, region, severity)
-
-    def _side_index(self, rota: Rota, week: int) -> NowIndex:
-        if week not in self._side:
-            if len(self._side) >= SIDE_INDEXES:
-                self._side.pop(next(iter(self._side)))
-            self._side[week] = NowIndex(self.scenario, rota, (week - 1) * WEEK, (week + 2) * WEEK)
-        return self._side[week]
+            return self.index.query(at, region, severity)
 
 
 class CurrentCache:

@@ -106,3 +106,23 @@ def expected_revision(if_match: str | None) -> int | None:
 
 def etag(revision: int) -> str:
     return f'"{revision}"'
+
+
+def rota_etag(version: int, state_revision: int) -> str:
+    """A rota's ETag: its version and the team's state revision, which every write bumps (an
+    override added or removed included), so it changes with everything a reader of it would see."""
+    return f'"{version}.{state_revision}"'
+
+
+def expected_rota(if_match: str | None) -> tuple[int | None, int | None]:
+    """(version, state revision) an `If-Match` on a rota names; a bare `"N"` names a version only.
+
+    None for both when absent or `*` (the write is blind, and the last writer wins).
+    """
+    if if_match is None or if_match.strip() == "*":
+        return None, None
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    version, _, revision = tag.partition(".")
+    if not version.isdigit() or not (revision.isdigit() or revision == ""):
+        raise StaleWrite(f"If-Match {if_match!r} names no state of this rota")
+    return int(version), int(revision) if revision else None

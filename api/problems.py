@@ -16,6 +16,9 @@
 | `StoreUnavailable`, SQLAlchemy `OperationalError` (the database does not answer) | 503 |
 | any other `RotaError` | 400 |
 | anything unexpected | 500 (a bug: logged with its traceback, never shown) |
+
+`responses(...)` documents a route's error answers in OpenAPI as `application/problem+json` with
+the `Problem` schema (`rota_api.schemas`); each route lists the statuses it can answer.
 """
 
 from __future__ import annotations
@@ -80,6 +83,38 @@ STATUS: list[tuple[type[RotaError], int, str]] = [
 
 HTTP_TITLES = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
                413: "Content too large", 415: "Unsupported media type"}
+
+
+ERROR_DOC = {
+    400: "the request cannot be processed",
+    401: "no, unknown, expired or revoked token (`WWW-Authenticate: Bearer`)",
+    403: "the token lacks the scope or is limited to other teams",
+    404: "no such team, region, plan, version, override or engineer (or no rota yet)",
+    409: "the request conflicts with the resource's state",
+    412: "`If-Match` names a state that is no longer current",
+    413: "the body or the work asked for is past a documented limit",
+    415: "the body's Content-Type is not accepted here",
+    422: "invalid input: every error with its path in `errors`",
+    429: "too many requests queued; retry after `Retry-After` seconds",
+    503: "the store does not answer, or a part of the service is not configured",
+}
+PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+READ_ERRORS = (401, 403, 404, 422, 503)  # a read of a team's resource with a bearer token
+WRITE_ERRORS = (401, 403, 404, 413, 422, 503)  # a write with a body
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the error statuses a route can answer."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        entry: dict[str, Any] = {"description": ERROR_DOC[status],
+                                 "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+        if status == 401:
+            entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+        if status == 429:
+            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        out[status] = entry
+    return out
 
 
 def problem(status: int, title: str, detail: str, slug: str | None = None,

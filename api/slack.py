@@ -88,6 +88,12 @@ def message(answer: dict[str, Any]) -> dict[str, Any]:
         "text": {"type": "plain_text", "text": f"On call for {answer['team']} at {answer['at']}"},
     }]
     lines = []
+    if answer.get("outside_horizon"):
+        horizon = answer["horizon"]
+        text = (f"Outside the rota's horizon ({horizon['start']} to {horizon['end']}): "
+                "nothing is known at this instant.")
+        lines.append(text)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     for region in answer["regions"]:
         text = _region_text(region)
         lines.append(text.split("\n")[0])
@@ -111,7 +117,7 @@ def _region_text(region: dict[str, Any]) -> str:
     if not region["responders"]:
         lines.append("• nobody on call")
     if not region["covered"] and region["fallback"]:
-        lines.append("Fallback (qualified, not on call):")
+        lines.append("Fallback (not on call, fastest first):")
         lines += [f"• {_person(p)}" for p in region["fallback"]]
     return "\n".join(lines)
 

@@ -10,18 +10,20 @@ leave edge) nothing changes, so each segment is judged once:
   region is on call, `unavailable` when everyone on call is on leave, else `too_slow`.
 
 A gap is a maximal run of uncovered segments with one requirement (demand span), one cause and one
-structural flag; its `qualified` is the fewest qualified at any point in it.
+structural flag; its `qualified` is the fewest qualified at any point in it. It names the people a
+reader would ask about it: `on_call`, the engineers serving the region on call at some point in it,
+and `on_leave`, those serving the region on leave at some point in it (scenario order).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from rota.demand import Demand
-from rota.scenario import SEVERITIES, Region, Severity
+from rota.scenario import SEVERITIES, Engineer, Region, Severity
 from rota.spans import Instant, Span, subtract
 from rota.spanset import Bools, Ints, StepCount
 from rota.team import TeamTime
@@ -48,6 +50,8 @@ class Gap:
     structural: bool
     peak: bool
     exposure: Exposure | None
+    on_call: tuple[str, ...] = ()
+    on_leave: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> int:
@@ -135,8 +139,31 @@ def sweep_region(
     sweep = RegionSweep(
         region, points, d_index, required, q, s, cause.astype(np.int64), severity, peak, []
     )
-    sweep.gaps = _gaps(team, sweep, demand)
+    members = [e for e in team.scenario.engineers if region.id in e.regions]
+    sweep.gaps = _with_people(_gaps(team, sweep, demand), members, on_call, team.leave)
     return sweep
+
+
+def _with_people(gaps: list[Gap], members: list[Engineer], on_call: dict[str, list[Span]],
+                 leave: dict[str, list[Span]]) -> list[Gap]:
+    """The gaps with the members on call and on leave at some point in each (spans merged)."""
+    if not gaps:
+        return gaps
+    starts = np.array([g.start for g in gaps], dtype=np.int64)
+    ends = np.array([g.end for g in gaps], dtype=np.int64)
+    names: tuple[list[list[str]], list[list[str]]] = ([[] for _ in gaps], [[] for _ in gaps])
+    for engineer in members:
+        for spans, out in ((on_call.get(engineer.id), names[0]), (leave.get(engineer.id), names[1])):
+            if not spans:
+                continue
+            span_starts = np.array([a for a, _ in spans], dtype=np.int64)
+            span_ends = np.array([b for _, b in spans], dtype=np.int64)
+            first = np.searchsorted(span_ends, starts, side="right")  # first span ending after
+            hit = (first < len(spans)) & (span_starts[np.minimum(first, len(spans) - 1)] < ends)
+            for k in np.nonzero(hit)[0].tolist():
+                out[k].append(engineer.id)
+    return [replace(g, on_call=tuple(names[0][k]), on_leave=tuple(names[1][k]))
+            for k, g in enumerate(gaps)]
 
 
 def _demand_at(demand: list[Demand], targets: list[int], at: Ints) -> tuple[Ints, Ints, Ints]:

@@ -6,6 +6,10 @@ public holidays), and between two such instants the whole picture is one of few 
 *patterns* (a weekday evening looks like every other weekday evening). So the index keeps, per
 region, the sorted change points and each segment's pattern id; a query is one bisect and one
 look-up of that pattern's groups, ranked once for all patterns with one vectorised sort.
+
+The ranking puts every group serving the region in order, so a bot always has someone to wake:
+fastest first by response minutes, the asleep after everyone awake, and (unless the rules allow
+holiday work) those on a local public holiday after all others.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from rota.spans import Instant
 from rota.team import Group
 
 _HOLIDAY = len(BANDS)  # code offset marking "on a local public holiday"
-_NEVER = 1 << 30  # response minutes of a group that may not be asked (on a holiday)
+_ASLEEP = BANDS.index("asleep")
+_LATER = 1 << 20  # rank offset of the asleep (response minutes are far below it)
+_LAST = 1 << 30  # rank offset of those on a public holiday the rules keep free
 
 
 class FallbackIndex:
@@ -44,28 +50,30 @@ class FallbackIndex:
         patterns = rows[first]  # pattern x group band codes
         response = np.asarray([[g.response[b] for b in BANDS] for g in groups], dtype=np.int64)
         self._bands = patterns % _HOLIDAY
+        holiday = patterns >= _HOLIDAY
         minutes = response[np.arange(len(groups)), self._bands] if groups else np.zeros((len(first), 0))
+        rank = minutes + np.where(self._bands == _ASLEEP, _LATER, 0)
         if not allow_holidays:
-            minutes = np.where(patterns >= _HOLIDAY, _NEVER, minutes)
-        order = np.argsort(minutes, axis=1, kind="stable")
+            rank = rank + np.where(holiday, _LAST, 0)
+        order = np.argsort(rank, axis=1, kind="stable")
         self._order = order
         self._sorted_minutes = np.take_along_axis(minutes, order, axis=1).astype(np.int64)
         self._sorted_bands = np.take_along_axis(self._bands, order, axis=1)
+        self._sorted_holiday = np.take_along_axis(holiday, order, axis=1)
         self._points: list[Instant] = points.tolist()
         self._pattern: list[int] = inverse.ravel().tolist()
 
-    def ranked(self, ts: Instant, target_minutes: int) -> Iterator[tuple[int, Band, tuple[str, ...]]]:
-        """The groups serving the region that would answer within the target at `ts`, fastest
-        first, each with its members (leave and who is on call are the caller's to check)."""
+    def ranked(self, ts: Instant) -> Iterator[tuple[int, Band, bool, tuple[str, ...]]]:
+        """Every group serving the region at `ts` in rank order, each as (response minutes, band,
+        on a local public holiday, members); leave and who is on call are the caller's to check."""
         i = bisect.bisect_right(self._points, ts) - 1
         if i < 0:
             return
         p = self._pattern[i]
         minutes = self._sorted_minutes[p].tolist()
+        holiday = self._sorted_holiday[p].tolist()
         for k, group in enumerate(self._order[p].tolist()):
-            if minutes[k] > target_minutes:
-                return
-            yield minutes[k], BANDS[int(self._sorted_bands[p, k])], self._members[group]
+            yield minutes[k], BANDS[int(self._sorted_bands[p, k])], bool(holiday[k]), self._members[group]
 
 
 def _codes(group: Group, points: np.ndarray) -> np.ndarray:

@@ -1,13 +1,21 @@
 """Who responds now: for an instant, each region's responders fastest first, its gap, and fallbacks.
 
-`NowIndex` is built once per rota version (and its overrides) over an analysis range; a query is
-then a handful of binary searches: O(log n) in the number of change points. `who_responds` is the
-pure one-shot form. Instants outside the index's range are answered from a small range built
-around them (a week each side), so a gap's start or end may then be cut to that range.
+`NowIndex` is built once per rota version (and its overrides) over the scenario's horizon; a query
+is then a handful of binary searches: O(log n) in the number of change points. `who_responds` is
+the one-shot form and gives the same answer (it builds the same index).
+
+Outside the horizon nothing is known (DESIGN.md, "Time"): the answer says `"outside_horizon": true`
+with the horizon's bounds and lists no region, rather than inventing a gap whose ends are only the
+edges of some analysis range. Inside it, a gap reaching the horizon's edge ends (or starts) there.
 
 With a `severity` asked, the target is that severity's; the required count is the one in force at
 the instant, or one where nothing is required. Without one, the requirement in force applies;
 where none is, `required` is 0 and targets are those of the region's peak severity.
+
+The fallback list is for a bot that must wake someone: engineers serving the region who are not on
+call and not on leave, those who would answer within the target first, then the slower ones, the
+asleep last and those on a local public holiday (when the rules keep holidays free) after them,
+each with their response minutes; at most `FALLBACK_LIMIT`.
 """
 
 from __future__ import annotations
@@ -27,11 +35,8 @@ from rota.oncall import rota_on_call
 from rota.rotafile import Rota
 from rota.scenario import Band, Engineer, Region, Scenario, Severity
 from rota.spans import Instant, Span, iso_z, subtract, to_ts
-from rota.team import TeamTime, horizon_range, team_time
+from rota.team import TeamTime, horizon_json, horizon_range, team_time
 from rota.zones import format_local_ts
-
-_WEEK = 7 * 86400
-_DAY = 86400
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,9 @@ class NowIndex:
     def __init__(self, scenario: Scenario, rota: Rota, lo: Instant | None = None,
                  hi: Instant | None = None) -> None:
         h_lo, h_hi = horizon_range(scenario)
-        shift_edges = [to_ts(s.start) for s in rota.shifts] + [to_ts(s.end) for s in rota.shifts]
-        self.lo = lo if lo is not None else min([h_lo, *shift_edges]) - _DAY
-        self.hi = hi if hi is not None else max([h_hi, *shift_edges]) + _DAY
+        self.horizon = (h_lo, h_hi)
+        self.lo = max(lo, h_lo) if lo is not None else h_lo
+        self.hi = min(hi, h_hi) if hi is not None else h_hi
         self.scenario = scenario
         self.rota = rota
         self.team: TeamTime = team_time(scenario, self.lo, self.hi)
@@ -101,13 +106,17 @@ class NowIndex:
         if region is not None and region not in self.scenario.region_by_id:
             raise NotFound(f"no region {region!r} in team {self.scenario.team!r}")
         ts = to_ts(at)
-        if not self.lo <= ts < self.hi:
-            return NowIndex(self.scenario, self.rota, ts - _WEEK, ts + _WEEK).query(at, region, severity)
+        if not self.horizon[0] <= ts < self.horizon[1]:
+            return outside_horizon(self.scenario, self.rota, ts)
+        if not self.lo <= ts < self.hi:  # an index over part of the horizon
+            return NowIndex(self.scenario, self.rota).query(at, region, severity)
         regions = [self.scenario.region_by_id[region]] if region else list(self.scenario.regions)
         return {
             "team": self.scenario.team,
             "at": iso_z(ts),
             "rota_version": self.rota.version,
+            "outside_horizon": False,
+            "horizon": horizon_json(self.scenario),
             "regions": [self._region_answer(r, ts, severity) for r in regions],
         }
 
@@ -152,15 +161,17 @@ class NowIndex:
 
     def _fallback(self, region: Region, ts: Instant, target: int,
                   on_call: set[str]) -> list[dict[str, Any]]:
-        """Engineers not on call who would qualify, fastest first (ties: engineers sharing a
-        schedule together, in scenario order), at most FALLBACK_LIMIT; those on leave or, unless
-        allowed, on a public holiday are left out."""
+        """Engineers serving the region who are neither on call nor on leave, in the order of
+        `FallbackIndex.ranked` (ties: engineers sharing a schedule together, in scenario order),
+        at most FALLBACK_LIMIT."""
         out: list[dict[str, Any]] = []
-        for minutes, band, members in self._fallbacks[region.id].ranked(ts, target):
+        for minutes, band, holiday, members in self._fallbacks[region.id].ranked(ts):
             for engineer_id in members:
                 if engineer_id in on_call or _inside(self.team.leave.get(engineer_id, ()), ts):
                     continue
-                out.append(self._person(engineer_id, ts, target, None, (band, minutes)))
+                person = self._person(engineer_id, ts, target, None, (band, minutes))
+                person["public_holiday"] = holiday
+                out.append(person)
                 if len(out) == FALLBACK_LIMIT:
                     return out
         return out
@@ -234,8 +245,24 @@ def _demand_for(scenario: Scenario, demand: list[Demand], severity: Severity,
     return sorted(out, key=lambda d: d.start)
 
 
+def outside_horizon(scenario: Scenario, rota: Rota, ts: Instant) -> dict[str, Any]:
+    """The answer for an instant outside the horizon: it says so and gives the horizon."""
+    return {
+        "team": scenario.team,
+        "at": iso_z(ts),
+        "rota_version": rota.version,
+        "outside_horizon": True,
+        "horizon": horizon_json(scenario),
+        "regions": [],
+    }
+
+
 def who_responds(scenario: Scenario, rota: Rota, at: dt.datetime, region: str | None = None,
                  severity: Severity | None = None) -> dict[str, Any]:
-    """One-shot form of `NowIndex(...).query(...)`."""
-    ts = to_ts(at)
-    return NowIndex(scenario, rota, ts - _WEEK, ts + _WEEK).query(at, region, severity)
+    """One-shot form of `NowIndex(scenario, rota).query(...)`: the same answer."""
+    if region is not None and region not in scenario.region_by_id:
+        raise NotFound(f"no region {region!r} in team {scenario.team!r}")
+    h_lo, h_hi = horizon_range(scenario)
+    if not h_lo <= to_ts(at) < h_hi:
+        return outside_horizon(scenario, rota, to_ts(at))
+    return NowIndex(scenario, rota).query(at, region, severity)

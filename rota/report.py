@@ -12,13 +12,19 @@ API's `GET /v1/teams/{team}/gaps` returns and `rota gaps --format json` prints.
   the rota would have without the on-call time they concern, so a rota whose coverage comes from
   breaking the rules says so. It takes a second sweep of the regions those engineers serve, so it
   is computed when first asked for (the JSON summary, the table, the page), not by `gap_report`.
+
+Outside the scenario's horizon nothing is known (DESIGN.md, "Time"), so a window is clipped to the
+horizon: `from`/`to` are the part analysed, `requested` the window asked, `clipped` says whether
+they differ. A window wholly outside the horizon is answered with `outside_horizon: true`, no gaps,
+regions or engineers and a `null` summary, never with a coverage of 0% and exposure over time the
+rota does not cover.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from typing import Any
 
@@ -31,7 +37,7 @@ from rota.oncall import rota_on_call
 from rota.rotafile import Rota
 from rota.scenario import SEVERITIES, Scenario, Severity
 from rota.spans import Span, iso_z, subtract
-from rota.team import TeamTime, analysis_range, team_time
+from rota.team import TeamTime, analysis_range, horizon_range, team_time
 from rota.violations import Violation, rota_violations, violation_spans
 
 
@@ -71,6 +77,9 @@ class GapReport:
     violations: list[Violation]
     within_rules: Callable[[], list[RegionCoverage]] | None  # P0 peak without rule-breaking time
     hiring: list[HireSuggestion]  # where one hire would close the most structural time
+    horizon: tuple[int, int] = (0, 0)  # the scenario's horizon
+    requested: tuple[int, int] | None = None  # the window asked, when it differs from [start, end)
+    outside_horizon: bool = False  # the window asked lies wholly outside the horizon
 
     @property
     def p0_peak_coverage(self) -> float:
@@ -109,12 +118,17 @@ class GapReport:
         }
 
     def to_json(self) -> dict[str, Any]:
+        asked = self.requested or (self.start, self.end)
         return {
             "team": self.team,
             "from": iso_z(self.start),
             "to": iso_z(self.end),
             "rota_version": self.rota_version,
-            "summary": self.summary_json(),
+            "outside_horizon": self.outside_horizon,
+            "clipped": self.requested is not None,
+            "requested": {"from": iso_z(asked[0]), "to": iso_z(asked[1])},
+            "horizon": {"start": iso_z(self.horizon[0]), "end": iso_z(self.horizon[1])},
+            "summary": None if self.outside_horizon else self.summary_json(),
             "gaps": [gap_json(g) for g in self.gaps],
             "regions": [r.to_json() for r in self.regions],
             "engineers": [b.to_json() for b in self.engineers],
@@ -147,6 +161,8 @@ def gap_json(gap: Gap) -> dict[str, Any]:
         "exposure": None
         if gap.exposure is None
         else {"amount": gap.exposure.amount, "currency": gap.exposure.currency},
+        "on_call": list(gap.on_call),
+        "on_leave": list(gap.on_leave),
     }
 
 
@@ -158,7 +174,8 @@ def gap_report(
     region: str | None = None,
     severity: Severity | None = None,
 ) -> GapReport:
-    """Every gap of `rota` in [start, end) (default: the horizon), with summaries."""
+    """Every gap of `rota` in [start, end) (default: the horizon) clipped to the horizon, with
+    summaries; see the module's docstring for a window outside the horizon."""
     lo, hi = analysis_range(scenario, start, end)
     if hi <= lo:
         raise InvalidInput([FieldError("to", "the window ends before it starts")], "window")
@@ -166,8 +183,15 @@ def gap_report(
         raise InvalidInput([FieldError("to", f"a window spans at most {MAX_HORIZON_DAYS} days")], "window")
     if region is not None and region not in scenario.region_by_id:
         raise NotFound(f"no region {region!r} in team {scenario.team!r}")
-    team = team_time(scenario, lo, hi)
-    return report_from(team, rota, region, severity)
+    h_lo, h_hi = horizon_range(scenario)
+    c_lo, c_hi = max(lo, h_lo), min(hi, h_hi)
+    if c_hi <= c_lo:
+        return GapReport(scenario.team, lo, hi, rota.version, [], [], [], [], [], None, [],
+                         (h_lo, h_hi), outside_horizon=True)
+    report = report_from(team_time(scenario, c_lo, c_hi), rota, region, severity)
+    if (c_lo, c_hi) == (lo, hi):
+        return report
+    return replace(report, requested=(lo, hi))
 
 
 def report_from(
@@ -191,6 +215,7 @@ def report_from(
         violations=violations,
         within_rules=partial(_within_rules, team, sweeps, on_call, violations) if violations else None,
         hiring=hire_suggestions(team, sweeps),
+        horizon=horizon_range(team.scenario),
     )
 
 

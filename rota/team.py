@@ -17,7 +17,7 @@ import numpy.typing as npt
 from rota.availability import BandProfile, band_profile, leave_spans
 from rota.demand import Demand, region_demand
 from rota.scenario import BANDS, Band, Engineer, Region, Scenario
-from rota.spans import Instant, Span, clip, merge, to_ts
+from rota.spans import Instant, Span, clip, iso_z, merge, to_ts
 from rota.spanset import SpanSet
 from rota.windows import expand_window
 
@@ -129,6 +129,11 @@ def team_time(scenario: Scenario, lo: Instant, hi: Instant) -> TeamTime:
 
 def horizon_range(scenario: Scenario) -> tuple[Instant, Instant]:
     return to_ts(scenario.horizon.start_at), to_ts(scenario.horizon.end_at)
+
+
+def horizon_json(scenario: Scenario) -> dict[str, str]:
+    """The horizon's bounds as answers give them: `{"start", "end"}`, UTC with a `Z`."""
+    return {"start": iso_z(scenario.horizon.start_at), "end": iso_z(scenario.horizon.end_at)}
 
 
 def analysis_range(

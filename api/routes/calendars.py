@@ -14,13 +14,17 @@ from fastapi import APIRouter, Query, Request, Response
 from rota.errors import NotFound
 from rota.scenario import Scenario
 from rota_api.deps import AdminAccess, ServicesDep
-from rota_api.problems import Unauthenticated, Unavailable
+from rota_api.openapi import answer
+from rota_api.problems import READ_ERRORS, Unauthenticated, Unavailable, responses
+from rota_api.schemas import Feed
 
 router = APIRouter(prefix="/v1/teams", tags=["calendars"])
 
 
-@router.get("/{team}/calendars/{engineer}.ics", response_class=Response,
-            responses={200: {"content": {"text/calendar": {}}}})
+@router.get("/{team}/calendars/{engineer}.ics", response_class=Response, response_model=None,
+            responses={**answer(Feed, description="the engineer's shifts as iCalendar",
+                                media_type="text/calendar"),
+                       **responses(401, 404, 422, 503)})
 def calendar_feed(team: str, engineer: str, services: ServicesDep,
                   token: Annotated[str, Query(max_length=200)] = "") -> Response:
     """The engineer's shifts (with overrides) as an iCalendar feed."""
@@ -37,7 +41,8 @@ def calendar_feed(team: str, engineer: str, services: ServicesDep,
                     headers={"Cache-Control": "private, max-age=300"})
 
 
-@router.post("/{team}/calendars/{engineer}", status_code=201)
+@router.post("/{team}/calendars/{engineer}", status_code=201, response_model=None,
+             responses={**answer(Feed, 201, "the new feed URL"), **responses(*READ_ERRORS)})
 def create_feed(team: str, engineer: str, request: Request, services: ServicesDep,
                 _token: AdminAccess) -> dict[str, Any]:
     """A new secret feed URL for the engineer; any earlier URL stops working."""
@@ -48,7 +53,8 @@ def create_feed(team: str, engineer: str, request: Request, services: ServicesDe
     return {"team": team, "engineer": engineer, "url": str(request.base_url).rstrip("/") + path}
 
 
-@router.delete("/{team}/calendars/{engineer}", status_code=204)
+@router.delete("/{team}/calendars/{engineer}", status_code=204, response_model=None,
+               responses={204: {"description": "revoked"}, **responses(*READ_ERRORS)})
 def revoke_feed(team: str, engineer: str, services: ServicesDep,
                 _token: AdminAccess) -> Response:
     services.store.tokens.revoke_feed(team, engineer)

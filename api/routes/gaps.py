@@ -9,11 +9,16 @@ from fastapi import APIRouter, Query
 from rota.report import gap_report
 from rota.scenario import Severity
 from rota_api.deps import ReadAccess, ServicesDep, parse_window
+from rota_api.openapi import answer
+from rota_api.problems import READ_ERRORS, responses
+from rota_api.schemas import GapsAnswer
 
 router = APIRouter(prefix="/v1/teams", tags=["gaps"])
 
 
-@router.get("/{team}/gaps")
+@router.get("/{team}/gaps", response_model=None,
+            responses={**answer(GapsAnswer, description="gaps and coverage over the window"),
+                       **responses(*READ_ERRORS)})
 def get_gaps(team: str, services: ServicesDep, _token: ReadAccess,
              start: Annotated[str | None, Query(alias="from")] = None,
              end: Annotated[str | None, Query(alias="to")] = None,

@@ -7,11 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from rota_api.deps import ServicesDep
+from rota_api.openapi import answer
+from rota_api.schemas import Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=None,
+            responses={**answer(Health, description="the service and its store answer"),
+                       **answer(Health, 503, "the store does not answer")})
 def healthz(response: Response, services: ServicesDep) -> dict[str, Any]:
     reachable = services.store.ping()
     if not reachable:

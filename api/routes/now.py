@@ -27,7 +27,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from rota.errors import FieldError, InvalidInput, RotaError
 from rota.scenario import SEVERITIES, Severity
 from rota_api.deps import Services, parse_instant, services_of
-from rota_api.problems import from_rota_error
+from rota_api.openapi import answer
+from rota_api.problems import READ_ERRORS, from_rota_error, responses
+from rota_api.schemas import NowAnswer
 
 router = APIRouter(prefix="/v1/teams", tags=["now"])
 
@@ -41,7 +43,9 @@ _QUERY = [
 ]
 
 
-@router.get("/{team}/now", response_class=JSONResponse,
+@router.get("/{team}/now", response_class=JSONResponse, response_model=None,
+            responses={**answer(NowAnswer, description="who responds, per region"),
+                       **responses(*READ_ERRORS)},
             openapi_extra={"parameters": _QUERY, "security": [{"HTTPBearer": []}]})
 async def get_now(request: Request) -> Response:
     """Per region: responders fastest first, whether covered, the gap, and fallbacks."""

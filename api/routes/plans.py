@@ -25,8 +25,11 @@ from rota.rotafile import Rota, parse_rota
 from rota.scenario import Scenario
 from rota.store import PlanRecord
 from rota.store.plans import PlanBounds, require_done
-from rota_api.deps import PlanAccess, ReadAccess, Services, ServicesDep, etag, expected_revision
-from rota_api.problems import Unavailable
+from rota_api.deps import PlanAccess, ReadAccess, Services, ServicesDep, expected_rota
+from rota_api.openapi import answer
+from rota_api.problems import READ_ERRORS, WRITE_ERRORS, Unavailable, responses
+from rota_api.routes.rota import current_etag, publish_checked
+from rota_api.schemas import Plan, PlanPublished, PlanStarted
 
 router = APIRouter(prefix="/v1/teams", tags=["plans"])
 
@@ -38,7 +41,9 @@ class PlanIn(BaseModel):
     previous: int | None = Field(default=None, ge=1, le=2**31 - 1, description="a rota version to stay close to")
 
 
-@router.post("/{team}/plans", status_code=202)
+@router.post("/{team}/plans", status_code=202, response_model=None,
+             responses={**answer(PlanStarted, 202, "queued"),
+                        **responses(*WRITE_ERRORS, 409, 429)})
 def start_plan(team: str, response: Response, services: ServicesDep, token: PlanAccess,
                body: Annotated[PlanIn | None, Body()] = None) -> dict[str, Any]:
     """Start a solve in the background; poll the plan for progress."""
@@ -70,7 +75,8 @@ class PublishIn(BaseModel):
     force: bool = Field(default=False, description="publish even if worse than the current rota")
 
 
-@router.get("/{team}/plans/{plan_id}")
+@router.get("/{team}/plans/{plan_id}", response_model=None,
+            responses={**answer(Plan, description="the plan"), **responses(*READ_ERRORS)})
 def get_plan(team: str, plan_id: str, services: ServicesDep,
              _token: ReadAccess) -> dict[str, Any]:
     """Status, progress and, when done, the rota, its report, and how it compares with the current
@@ -84,7 +90,9 @@ def get_plan(team: str, plan_id: str, services: ServicesDep,
     return out
 
 
-@router.delete("/{team}/plans/{plan_id}", status_code=202)
+@router.delete("/{team}/plans/{plan_id}", status_code=202, response_model=None,
+               responses={**answer(Plan, 202, "cancelled, or stopping"),
+                          **responses(*READ_ERRORS, 409)})
 def cancel_plan(team: str, plan_id: str, services: ServicesDep,
                 token: PlanAccess) -> dict[str, Any]:
     """Cancel a queued plan, or stop a running one within seconds (it ends `cancelled` with its
@@ -94,7 +102,9 @@ def cancel_plan(team: str, plan_id: str, services: ServicesDep,
     return plan_json(record)
 
 
-@router.post("/{team}/plans/{plan_id}/publish", status_code=201)
+@router.post("/{team}/plans/{plan_id}/publish", status_code=201, response_model=None,
+             responses={**answer(PlanPublished, 201, "published as the next version"),
+                        **responses(401, 403, 404, 409, 412, 422, 503)})
 def publish_plan(team: str, plan_id: str, response: Response, services: ServicesDep,
                  token: PlanAccess,
                  if_match: Annotated[str | None, Header()] = None,
@@ -106,7 +116,7 @@ def publish_plan(team: str, plan_id: str, response: Response, services: Services
     A plan that leaves more P0 peak demand uncovered than the current rota is refused (409)
     unless `force` (`?force=true` or `{"force": true}`).
     """
-    expected = expected_revision(if_match)
+    expected, revision = expected_rota(if_match)
     record = services.store.plans.get(team, plan_id)
     result = require_done(record)
     if record.published_version is not None:
@@ -121,11 +131,11 @@ def publish_plan(team: str, plan_id: str, response: Response, services: Services
             f"demand uncovered, more than the current rota version {against['current_version']} "
             f"({against['current_p0_peak_uncovered_minutes']}); publish with ?force=true or "
             '{"force": true} to replace it anyway')
-    version = services.store.teams.publish(rota, f"plan:{plan_id}", token.label or token.id,
-                                           expected)
+    version = publish_checked(services, rota, f"plan:{plan_id}", token.label or token.id,
+                              expected, revision)
     services.store.plans.mark_published(team, plan_id, version)
     services.current.forget(team)
-    response.headers["ETag"] = etag(version)
+    response.headers["ETag"] = current_etag(services, team)
     return {"team": team, "version": version, "plan": plan_id, "against_current": against}
 
 

@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse
 from rota.report import gap_report
 from rota.store import Token
 from rota_api.deps import ServicesDep, parse_window, services_of
-from rota_api.problems import Unavailable
+from rota_api.openapi import answer
+from rota_api.problems import READ_ERRORS, Unavailable, responses
+from rota_api.schemas import Feed
 
 router = APIRouter(prefix="/v1/teams", tags=["report"])
 
@@ -28,7 +30,9 @@ async def _page_access(request: Request, team: str,
     return await services_of(request).tokens.authorize(header, "read", team)
 
 
-@router.get("/{team}/report", response_class=HTMLResponse)
+@router.get("/{team}/report", response_class=HTMLResponse, response_model=None,
+            responses={**answer(Feed, description="the report page", media_type="text/html"),
+                       **responses(*READ_ERRORS)})
 def report_page(team: str, services: ServicesDep,
                 _token: Annotated[Token, Depends(_page_access)],
                 start: Annotated[str | None, Query(alias="from")] = None,

@@ -16,13 +16,18 @@ from starlette.concurrency import run_in_threadpool
 
 from rota_api import slack
 from rota_api.deps import ServicesDep
-from rota_api.problems import Unavailable
+from rota_api.openapi import answer
+from rota_api.problems import Unavailable, responses
 from rota_api.routes.body import raw_body_doc
+from rota_api.schemas import SlackMessage
 
 router = APIRouter(prefix="/v1/slack", tags=["slack"])
 
 
-@router.post("/commands", openapi_extra=raw_body_doc("application/x-www-form-urlencoded"))
+@router.post("/commands", openapi_extra=raw_body_doc("application/x-www-form-urlencoded"),
+             response_model=None,
+             responses={**answer(SlackMessage, description="a Slack message"),
+                        **responses(401, 413, 503)})
 async def slash_command(request: Request, services: ServicesDep) -> dict[str, Any]:
     """Who responds now, in Slack's message format."""
     secret = services.settings.slack_signing_secret
@@ -37,6 +42,11 @@ async def slash_command(request: Request, services: ServicesDep) -> dict[str, An
     return await run_in_threadpool(_answer, services, text)
 
 
+def utc_now() -> dt.datetime:
+    """The instant a command asks about (the request's time; tests set it)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def _answer(services: Any, text: str) -> dict[str, Any]:
     teams = services.store.teams.team_ids()
     team, words = slack.parse_command(text, teams, services.settings.slack_team)
@@ -49,5 +59,5 @@ def _answer(services: Any, text: str) -> dict[str, Any]:
         return slack.usage(command.problem)
     if current.rota is None:
         return slack.usage(f"Team {team} has no rota yet.")
-    answer = current.now(dt.datetime.now(dt.UTC), command.region, command.severity)
+    answer = current.now(utc_now(), command.region, command.severity)
     return slack.message(answer)

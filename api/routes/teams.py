@@ -12,9 +12,13 @@ from fastapi import APIRouter, Header, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from rota.errors import FieldError, ScenarioInvalid
+from rota.scenario import Scenario
 from rota.validation import parse_scenario_text
 from rota_api.deps import AdminAccess, ReadAccess, ServicesDep, etag, expected_revision
+from rota_api.openapi import answer
+from rota_api.problems import READ_ERRORS, responses
 from rota_api.routes.body import body_text, raw_body_doc, require_media
+from rota_api.schemas import TeamSaved
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"])
 
@@ -23,7 +27,10 @@ SCENARIO_TYPES = ("application/json", "application/yaml", "application/x-yaml", 
 
 
 @router.put("/{team}", openapi_extra=raw_body_doc("application/json", "application/yaml"),
-            responses={201: {"description": "created"}, 412: {"description": "stale If-Match"}})
+            response_model=None,
+            responses={**answer(TeamSaved, description="replaced"),
+                       **answer(TeamSaved, 201, "created"),
+                       **responses(401, 403, 412, 413, 415, 422, 503)})
 async def put_team(team: str, request: Request, response: Response, services: ServicesDep,
                    token: AdminAccess,
                    if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
@@ -41,7 +48,8 @@ async def put_team(team: str, request: Request, response: Response, services: Se
     return {"team": team, "revision": revision}
 
 
-@router.get("/{team}")
+@router.get("/{team}", response_model=None,
+            responses={**answer(Scenario, description="the scenario"), **responses(*READ_ERRORS)})
 def get_team(team: str, response: Response, services: ServicesDep,
              _token: ReadAccess) -> dict[str, Any]:
     """The team's scenario, as stored (defaults filled in)."""

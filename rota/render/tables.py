@@ -15,7 +15,7 @@ from rich.text import Text
 from rota.coverage import Gap
 from rota.report import GapReport
 from rota.scenario import Scenario
-from rota.spans import from_ts
+from rota.spans import from_ts, iso_z
 from rota.zones import zone
 
 _CAUSE_TEXT = {
@@ -35,7 +35,22 @@ def _local(ts: int, zone_name: str) -> str:
     return from_ts(ts).astimezone(zone(zone_name)).strftime("%a %d %b %H:%M")
 
 
+def _horizon_note(report: GapReport) -> Text | None:
+    """What the window asked has outside the horizon, where nothing is known; None if nothing."""
+    h_lo, h_hi = (iso_z(t) for t in report.horizon)
+    if report.outside_horizon:
+        return Text(f"{iso_z(report.start)} -> {iso_z(report.end)} lies outside the rota's horizon "
+                    f"({h_lo} -> {h_hi}): nothing is known there", style="bold")
+    if report.requested is not None:
+        asked = " -> ".join(iso_z(t) for t in report.requested)
+        return Text(f"window {asked} clipped to the rota's horizon ({h_lo} -> {h_hi})", style="yellow")
+    return None
+
+
 def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) -> RichGroup:
+    note = _horizon_note(report)
+    if report.outside_horizon and note is not None:
+        return RichGroup(note)
     gaps = sorted(report.gaps, key=gap_order)
     shown = gaps if limit is None else gaps[:limit]
     table = Table(title=f"Coverage gaps of {report.team} (rota v{report.rota_version}), "
@@ -53,7 +68,7 @@ def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) ->
             f"{gap.seconds / 3600:.2f}", str(gap.required), str(gap.qualified),
             gap.cause, "yes: hire" if gap.structural else "no", exposure,
         )
-    parts: list[Any] = [_headline(report)]
+    parts: list[Any] = [_headline(report)] if note is None else [note, _headline(report)]
     parts += [Text(line) for line in hire_lines([h.to_json() for h in report.hiring])]
     parts.append(table)
     if limit is not None and len(gaps) > limit:
@@ -148,6 +163,10 @@ def _legend() -> Text:
 def now_table(answer: dict[str, Any]) -> RichGroup:
     parts: list[Any] = [Text(f"{answer['team']} at {answer['at']} (rota v{answer['rota_version']})",
                              style="bold")]
+    if answer.get("outside_horizon"):
+        horizon = answer["horizon"]
+        parts.append(Text(f"outside the rota's horizon ({horizon['start']} -> {horizon['end']}): "
+                          "nothing is known at this instant", style="bold red"))
     for region in answer["regions"]:
         status = "covered" if region["covered"] else "NOT COVERED"
         title = (f"{region['region']}: {region['severity']} within {region['target_minutes']} min, "

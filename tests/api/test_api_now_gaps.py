@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from apikit import ROTA_JSON, bearer, store_of
@@ -38,8 +39,14 @@ def test_now_with_a_gap_is_200_with_the_gap(client: TestClient, team: str,
 def test_now_defaults_to_every_region_and_the_request_time(client: TestClient, team: str,
                                                            tokens: dict[str, str]) -> None:
     body = client.get(f"/v1/teams/{team}/now", headers=bearer(tokens["read"])).json()
-    assert [r["region"] for r in body["regions"]] == ["eu", "us"]
-    assert body["at"].endswith("Z")
+    asked = dt.datetime.fromisoformat(body["at"])
+    inside = dt.datetime(2026, 12, 7, tzinfo=dt.UTC) <= asked < dt.datetime(2026, 12, 14, tzinfo=dt.UTC)
+    assert abs(asked - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    assert body["outside_horizon"] is not inside
+    assert [r["region"] for r in body["regions"]] == (["eu", "us"] if inside else [])
+    at_noon = client.get(f"/v1/teams/{team}/now?at=2026-12-08T12:00:00Z",
+                         headers=bearer(tokens["read"])).json()
+    assert [r["region"] for r in at_noon["regions"]] == ["eu", "us"]
 
 
 def test_now_follows_a_new_version_committed_by_another_process(client: TestClient, team: str,
@@ -103,15 +110,47 @@ def test_bad_severity_is_422_listing_the_query_path(client: TestClient, team: st
                                      "message": "'P9' is not one of P0, P1, P2, P3"}]
 
 
-def test_now_far_outside_the_rota_is_answered_from_a_side_index(client: TestClient, team: str,
-                                                                tokens: dict[str, str]) -> None:
-    url = f"/v1/teams/{team}/now?at=2027-06-01T12:00:00Z&region=eu&severity=P2"
-    first = client.get(url, headers=bearer(tokens["read"]))
-    again = client.get(url, headers=bearer(tokens["read"]))
-    assert first.status_code == again.status_code == 200
-    [eu] = first.json()["regions"]
-    assert (eu["covered"], eu["gap"]["cause"]) == (False, "no_responder")
-    assert again.json() == first.json()
+def test_now_outside_the_horizon_says_so_and_invents_no_gap(client: TestClient, team: str,
+                                                             tokens: dict[str, str]) -> None:
+    for instant in ("2027-06-01T12:00:00Z", "2026-12-06T23:59:59Z", "2026-12-14T00:00:00Z"):
+        got = client.get(f"/v1/teams/{team}/now?at={instant}&region=eu&severity=P2",
+                         headers=bearer(tokens["read"]))
+        assert got.status_code == 200
+        assert got.json() == {"team": "tiny", "at": instant, "rota_version": 1,
+                              "outside_horizon": True, "regions": [],
+                              "horizon": {"start": "2026-12-07T00:00:00Z",
+                                          "end": "2026-12-14T00:00:00Z"}}
+
+
+def test_now_gap_ends_at_the_horizon_not_past_it(client: TestClient, team: str,
+                                                 tokens: dict[str, str]) -> None:
+    got = client.get(f"/v1/teams/{team}/now?at=2026-12-13T23:00:00Z&region=eu&severity=P2",
+                     headers=bearer(tokens["read"])).json()
+    assert got["outside_horizon"] is False
+    assert got["regions"][0]["gap"] == {"start": "2026-12-08T05:00:00Z",
+                                        "end": "2026-12-14T00:00:00Z", "cause": "no_responder"}
+
+
+def test_gaps_outside_the_horizon_say_so_instead_of_counting_exposure(
+        client: TestClient, team: str, tokens: dict[str, str]) -> None:
+    got = client.get(f"/v1/teams/{team}/gaps?from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z",
+                     headers=bearer(tokens["read"]))
+    assert got.status_code == 200
+    body = got.json()
+    assert (body["outside_horizon"], body["summary"], body["gaps"], body["regions"]) == (
+        True, None, [], [])
+    assert body["horizon"] == {"start": "2026-12-07T00:00:00Z", "end": "2026-12-14T00:00:00Z"}
+
+
+def test_gaps_window_past_the_horizon_is_clipped_to_it(client: TestClient, team: str,
+                                                       tokens: dict[str, str]) -> None:
+    body = client.get(f"/v1/teams/{team}/gaps?from=2026-12-10T00:00:00Z&to=2027-01-10T00:00:00Z",
+                      headers=bearer(tokens["read"])).json()
+    assert (body["from"], body["to"], body["clipped"]) == (
+        "2026-12-10T00:00:00Z", "2026-12-14T00:00:00Z", True)
+    assert body["requested"] == {"from": "2026-12-10T00:00:00Z", "to": "2027-01-10T00:00:00Z"}
+    assert max(g["end"] for g in body["gaps"]) == "2026-12-14T00:00:00Z"
+    assert {r["region"]: r["required_minutes"] for r in body["regions"]}["us"] == 4 * 4 * 60
 
 
 def test_now_fast_path_and_its_route_answer_alike(client: TestClient, team: str,

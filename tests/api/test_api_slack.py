@@ -3,6 +3,7 @@ answers in Slack's message format."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from urllib.parse import urlencode
 
@@ -36,6 +37,24 @@ def _command(client: TestClient, text: str, **kwargs: int) -> dict:  # type: ign
     return got.json()  # type: ignore[no-any-return]
 
 
+@pytest.fixture(autouse=True)
+def inside_the_horizon(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands ask about 2026-12-09 12:00Z: inside the tiny horizon, after its last shift."""
+    from rota_api.routes import slack
+
+    monkeypatch.setattr(slack, "utc_now", lambda: dt.datetime(2026, 12, 9, 12, tzinfo=dt.UTC))
+
+
+def test_outside_the_horizon_says_so(client: TestClient, team: str,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from rota_api.routes import slack
+
+    monkeypatch.setattr(slack, "utc_now", lambda: dt.datetime(2027, 3, 1, tzinfo=dt.UTC))
+    answer = _command(client, "eu")
+    assert answer["text"] == ("Outside the rota's horizon (2026-12-07T00:00:00Z to "
+                              "2026-12-14T00:00:00Z): nothing is known at this instant.")
+
+
 def test_signed_command_answers_in_slack_format(client: TestClient, team: str) -> None:
     answer = _command(client, "tiny eu P0")
     assert answer["response_type"] == "in_channel"
@@ -55,7 +74,7 @@ def test_gap_shows_the_fallback_with_contacts(client: TestClient, team: str) -> 
     answer = _command(client, "eu P2")
     text = answer["blocks"][1]["text"]["text"]
     assert "*GAP* (no responder)" in text
-    assert "Fallback (qualified, not on call):" in text
+    assert "Fallback (not on call, fastest first):" in text
 
 
 def test_unknown_word_gets_private_usage_help(client: TestClient, team: str) -> None:

@@ -221,15 +221,33 @@ def test_adding_a_responder_never_opens_a_gap(case):
         assert a.covered_seconds >= b.covered_seconds
 
 
-def test_window_outside_horizon_is_analysed_on_request():
+def test_window_outside_horizon_says_so_instead_of_counting_gaps():
     team = {"team": "t", "horizon": {"start": "2026-12-07", "days": 1},
-            "regions": [{"id": "r", "timezone": "UTC", "peak_windows": [{"start": "10:00", "end": "12:00"}]}]}
+            "regions": [{"id": "r", "timezone": "UTC", "peak_windows": [{"start": "10:00", "end": "12:00"}],
+                         "users_at_peak": 1000, "revenue_per_user_hour": 1.0}]}
     s = parse_scenario(team)
     lo = START + dt.timedelta(days=3)
     report = gap_report(s, Rota(team="t"), lo, lo + dt.timedelta(days=1))
+    answer = report.to_json()
+    assert report.gaps == [] and report.regions == [] and report.engineers == []
+    assert answer["outside_horizon"] is True and answer["summary"] is None
+    assert answer["horizon"] == {"start": "2026-12-07T00:00:00Z", "end": "2026-12-08T00:00:00Z"}
+    assert (answer["from"], answer["to"]) == ("2026-12-10T00:00:00Z", "2026-12-11T00:00:00Z")
+
+
+def test_window_reaching_past_the_horizon_is_clipped_to_it():
+    team = {"team": "t", "horizon": {"start": "2026-12-07", "days": 1},
+            "regions": [{"id": "r", "timezone": "UTC", "peak_windows": [{"start": "10:00", "end": "12:00"}]}]}
+    s = parse_scenario(team)
+    report = gap_report(s, Rota(team="t"), START - dt.timedelta(days=2), START + dt.timedelta(days=5))
+    answer = report.to_json()
     assert [(from_ts(g.start), from_ts(g.end)) for g in report.gaps] == [
-        (lo + dt.timedelta(hours=10), lo + dt.timedelta(hours=12))]
-    assert to_ts(lo) == report.start
+        (START + dt.timedelta(hours=10), START + dt.timedelta(hours=12))]
+    assert (answer["outside_horizon"], answer["clipped"]) == (False, True)
+    assert (answer["from"], answer["to"]) == ("2026-12-07T00:00:00Z", "2026-12-08T00:00:00Z")
+    assert answer["requested"] == {"from": "2026-12-05T00:00:00Z", "to": "2026-12-12T00:00:00Z"}
+    assert answer["regions"][0]["required_minutes"] == 120
+    assert to_ts(START) == report.start
 
 
 @PROPERTY

@@ -88,3 +88,34 @@ def test_unknown_region_is_not_found(index):
 def test_index_and_one_shot_agree_also_outside_the_horizon(index):
     for instant in ("2026-12-07T19:30Z", "2026-12-07T21:59Z", "2026-12-20T12:00Z"):
         assert index.query(at(instant)) == who_responds(scenario(**TEAM), ROTA, at(instant))
+
+
+def test_fallback_ranks_everyone_free_when_no_one_qualifies(index):
+    # 02:00Z on the 8th: nobody on call; raj is awake in Kolkata (07:30), ana, ben and eva asleep.
+    eu = index.query(at("2026-12-08T02:00Z"), region="eu", severity="P0")["regions"][0]
+    assert (eu["covered"], eu["responders"]) == (False, [])
+    assert [(p["engineer"], p["band"], p["response_minutes"], p["meets_target"]) for p in eu["fallback"]] == [
+        ("raj", "awake", 15, True), ("ana", "asleep", 60, False), ("ben", "asleep", 60, False),
+        ("eva", "asleep", 60, False)]
+
+
+def test_fallback_puts_the_asleep_last_even_when_faster():
+    team = dict(TEAM, engineers=[
+        {"id": "owl", "timezone": "Europe/Berlin", "regions": ["eu"], "response_minutes": {"asleep": 10}},
+        {"id": "ana", "timezone": "America/Sao_Paulo", "regions": ["eu"]}])
+    # 01:00Z: owl asleep in Berlin (answers in 10), ana awake in Sao Paulo (22:00, answers in 15)
+    eu = who_responds(scenario(**team), rota("t"), at("2026-12-08T01:00Z"), "eu")["regions"][0]
+    assert [(p["engineer"], p["band"]) for p in eu["fallback"]] == [("ana", "awake"), ("owl", "asleep")]
+
+
+def test_fallback_is_capped_and_leaves_out_those_on_leave_and_on_call(index):
+    eu = index.query(at("2026-12-07T21:30Z"), region="eu")["regions"][0]
+    names = [p["engineer"] for p in eu["fallback"]]
+    assert "eva" not in names and not {"ben", "raj"} & set(names) and len(names) <= 5
+
+
+def test_outside_the_horizon_nothing_is_invented(index):
+    for instant in ("2026-12-06T23:59Z", "2026-12-09T00:00Z", "2027-03-01T00:00Z"):
+        answer = index.query(at(instant), region="eu")
+        assert (answer["outside_horizon"], answer["regions"]) == (True, [])
+        assert answer["horizon"] == {"start": "2026-12-07T00:00:00Z", "end": "2026-12-09T00:00:00Z"}

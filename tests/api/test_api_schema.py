@@ -1,0 +1,160 @@
+"""`/openapi.json` is a contract: every answer is documented field for field, every error as the
+problem+json the service sends, and a client generated from the document reads `now` and `gaps`."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apikit import bearer
+from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+def _document(client: TestClient) -> dict[str, Any]:
+    got = client.get("/openapi.json")
+    assert got.status_code == 200
+    return got.json()  # type: ignore[no-any-return]
+
+
+def _strict(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's schemas with unknown fields refused, so an undocumented field fails."""
+    schemas = copy.deepcopy(document["components"]["schemas"])
+    for schema in schemas.values():
+        if "properties" in schema:
+            schema["additionalProperties"] = False
+    return {"components": {"schemas": schemas}}
+
+
+def assert_documented(document: dict[str, Any], path: str, method: str, status: int,
+                      body: Any) -> None:
+    """`body` is exactly what the document says `method path` answers with `status`."""
+    entry = document["paths"][path][method]["responses"][str(status)]
+    [(media, content)] = entry["content"].items()
+    schema = {**_strict(document), **content["schema"]}
+    errors = sorted(Draft202012Validator(schema).iter_errors(body), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+
+
+def test_every_error_is_documented_as_problem_json(client: TestClient) -> None:
+    document = _document(client)
+    assert "HTTPValidationError" not in json.dumps(document)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, entry in operation["responses"].items():
+                if status.startswith("4") or (status == "503" and path != "/healthz"):
+                    assert entry["content"] == {"application/problem+json": {"schema": PROBLEM}}, (
+                        method, path, status)
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+    assert "errors" in problem["properties"]
+
+
+def test_bearer_routes_document_401_403_and_404(client: TestClient) -> None:
+    document = _document(client)
+    for path in ("/v1/teams/{team}/now", "/v1/teams/{team}/gaps", "/v1/teams/{team}/rota"):
+        assert {"401", "403", "404", "422"} <= set(document["paths"][path]["get"]["responses"])
+    put_rota = document["paths"]["/v1/teams/{team}/rota"]["put"]["responses"]
+    assert {"412", "413", "415", "422"} <= set(put_rota)
+    publish = document["paths"]["/v1/teams/{team}/plans/{plan_id}/publish"]["post"]["responses"]
+    assert {"409", "412"} <= set(publish)
+
+
+def test_now_and_gaps_name_their_models(client: TestClient) -> None:
+    paths = _document(client)["paths"]
+    for path, model in (("/v1/teams/{team}/now", "NowAnswer"), ("/v1/teams/{team}/gaps", "GapsAnswer")):
+        schema = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": f"#/components/schemas/{model}"}
+
+
+@pytest.mark.parametrize("query", [
+    "at=2026-12-07T12:00:00Z", "at=2026-12-09T12:00:00Z&region=eu&severity=P2",
+    "at=2027-06-01T00:00:00Z"], ids=["covered", "gap-with-fallback", "outside-horizon"])
+def test_now_answers_are_exactly_documented(client: TestClient, team: str,
+                                            tokens: dict[str, str], query: str) -> None:
+    got = client.get(f"/v1/teams/{team}/now?{query}", headers=bearer(tokens["read"]))
+    assert got.status_code == 200
+    assert_documented(_document(client), "/v1/teams/{team}/now", "get", 200, got.json())
+
+
+@pytest.mark.parametrize("query", [
+    "", "from=2026-12-10T00:00:00Z&to=2027-01-10T00:00:00Z", "from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z"],
+    ids=["horizon", "clipped", "outside-horizon"])
+def test_gaps_answers_are_exactly_documented(client: TestClient, team: str,
+                                             tokens: dict[str, str], query: str) -> None:
+    got = client.get(f"/v1/teams/{team}/gaps?{query}", headers=bearer(tokens["read"]))
+    assert got.status_code == 200
+    assert_documented(_document(client), "/v1/teams/{team}/gaps", "get", 200, got.json())
+
+
+def test_write_answers_and_problems_are_exactly_documented(client: TestClient, team: str,
+                                                           tokens: dict[str, str]) -> None:
+    document = _document(client)
+    added = client.post(f"/v1/teams/{team}/overrides", headers=bearer(tokens["plan"]),
+                        json={"engineer": "chen", "replaces": "bo", "start": "2026-12-07T12:00:00Z",
+                              "end": "2026-12-07T13:00:00Z"})
+    assert added.status_code == 201
+    assert_documented(document, "/v1/teams/{team}/overrides", "post", 201, added.json())
+    rota = client.get(f"/v1/teams/{team}/rota", headers=bearer(tokens["read"]))
+    assert_documented(document, "/v1/teams/{team}/rota", "get", 200, rota.json())
+    scenario = client.get(f"/v1/teams/{team}", headers=bearer(tokens["read"]))
+    assert_documented(document, "/v1/teams/{team}", "get", 200, scenario.json())
+    refused = client.get(f"/v1/teams/{team}/now?at=yesterday", headers=bearer(tokens["read"]))
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert_documented(document, "/v1/teams/{team}/now", "get", 422, refused.json())
+    unknown = client.get(f"/v1/teams/{team}/gaps", headers=bearer("rota_nonsense"))
+    assert unknown.status_code == 401
+    assert_documented(document, "/v1/teams/{team}/gaps", "get", 401, unknown.json())
+
+
+def _generated_client_models(document: dict[str, Any], folder: Path) -> Any:
+    """Pydantic models generated from the document by datamodel-code-generator, unknown fields
+    forbidden: what a client team would generate and use."""
+    import datamodel_code_generator as codegen
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = codegen.generate(
+            json.dumps(document), input_file_type=codegen.InputFileType.OpenAPI,
+            output_model_type=codegen.DataModelType.PydanticV2BaseModel, extra_fields="forbid")
+    assert isinstance(source, str)
+    path = folder / "rota_client_models.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("rota_client_models", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["rota_client_models"] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["rota_client_models"]
+    return module
+
+
+def test_a_client_generated_from_the_document_reads_now_and_gaps(
+        client: TestClient, team: str, tokens: dict[str, str], tmp_path: Path) -> None:
+    models = _generated_client_models(_document(client), tmp_path)
+    now = models.NowAnswer.model_validate(client.get(
+        f"/v1/teams/{team}/now?at=2026-12-09T12:00:00Z&region=eu", headers=bearer(tokens["read"])).json())
+    [eu] = now.regions
+    assert (eu.region, eu.covered, eu.gap.cause.value) == ("eu", False, "no_responder")
+    assert [p.engineer for p in eu.fallback] and eu.fallback[0].contact is not None
+    outside = models.NowAnswer.model_validate(client.get(
+        f"/v1/teams/{team}/now?at=2027-06-01T00:00:00Z", headers=bearer(tokens["read"])).json())
+    assert (outside.outside_horizon, outside.horizon.end) == (True, "2026-12-14T00:00:00Z")
+    gaps = models.GapsAnswer.model_validate(client.get(
+        f"/v1/teams/{team}/gaps", headers=bearer(tokens["read"])).json())
+    assert gaps.gaps and gaps.summary is not None
+    assert {g.cause.value for g in gaps.gaps} <= {"no_responder", "unavailable", "too_slow", "short_handed"}
+    problem = models.Problem.model_validate(client.get(
+        f"/v1/teams/{team}/now?region=mars", headers=bearer(tokens["read"])).json())
+    assert (problem.status, problem.title) == (404, "Not found")
