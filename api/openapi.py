@@ -4,7 +4,9 @@ FastAPI builds it from the routes; each route names its answer's model (`rota_ap
 `answer`) and its error statuses (`rota_api.problems.responses`). Here the document is finished:
 the `Problem` schema joins the components, and any 422 FastAPI would still document as its own
 `HTTPValidationError` (a route that forgot to list its errors) is documented as the problem answer
-the service really sends, so the document never names a shape the service does not send.
+the service really sends, so the document never names a shape the service does not send. Every
+operation under `/v1/teams/{team}` authenticates and looks the team up, so it can answer 401, 403,
+404, 422 and 503 (and 413 when it takes a body) whether or not its route lists them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from rota_api.problems import PROBLEM_JSON, PROBLEM_SCHEMA, responses
+from rota_api.problems import PROBLEM_JSON, PROBLEM_SCHEMA, READ_ERRORS, responses
 from rota_api.schemas import Problem
 
 _FASTAPI_ONLY = ("HTTPValidationError", "ValidationError")
@@ -46,10 +48,14 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     _, defs = models_json_schema([(Problem, "serialization")],
                                  ref_template="#/components/schemas/{model}")
     schemas.update(defs.get("$defs", {}))
-    for path in document.get("paths", {}).values():
+    for name, path in document.get("paths", {}).items():
         for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            if name.startswith("/v1/teams/{team}"):
+                statuses = (*READ_ERRORS, 413) if "requestBody" in operation else READ_ERRORS
+                for status, entry in responses(*statuses).items():
+                    operation["responses"].setdefault(str(status), entry)
             found = operation["responses"].get("422")
             if found and _names_fastapi_error(found):
                 operation["responses"]["422"] = responses(422)[422]
