@@ -1,19 +1,19 @@
-"""Schemathesis over every operation of `/openapi.json`, against a real server (uvicorn on a free
+"""Schemathesis over every operation of `/openapi.json` (the vendor compatibility routes aside,
+`fuzzkit.VENDOR_PREFIXES`), against a real server (uvicorn on a free
 port) on SQLite and PostgreSQL, with an admin token: no 5xx, only documented status codes and
 content types, and every answer matching its documented schema. Bounded (`EXAMPLES` requests per
 operation, a fixed seed); `python bench/fuzz.py` is the longer run."""
 
 from __future__ import annotations
 
-from fuzzkit import document, fuzz, served
+from fuzzkit import fuzz, ours, served
 
 EXAMPLES = 15
 
 
 def test_every_operation_keeps_its_contract_under_generated_requests(database_url: str) -> None:
     with served(database_url) as server:
-        operations = [f"{method.upper()} {path}" for path, ops in document(server)["paths"].items()
-                      for method in ops]
+        operations = ours(server)
         result = fuzz(server, EXAMPLES)
     assert not result.failures, f"{len(result.failures)} of {result.cases} cases failed:\n" + "\n".join(
         result.failures[:5])

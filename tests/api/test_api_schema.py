@@ -48,6 +48,8 @@ def test_every_error_is_documented_as_problem_json(client: TestClient) -> None:
     document = _document(client)
     assert "HTTPValidationError" not in json.dumps(document)
     for path, operations in document["paths"].items():
+        if path.startswith(("/pagerduty", "/opsgenie")):
+            continue  # errors in the vendors' shapes
         for method, operation in operations.items():
             for status, entry in operation["responses"].items():
                 if status.startswith("4") or (status == "503" and path != "/healthz"):
