@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     openapi.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens)
     app.add_middleware(NowFastPath, services=services)
     return app
 

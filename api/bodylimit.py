@@ -1,58 +1,108 @@
-"""Refuses request bodies over `ROTA_MAX_BODY_BYTES` with 413, before any route sees them.
+"""Request bodies: refused over their limit with 413, and read only once the caller is known.
 
-A declared `Content-Length` over the limit is refused at once; a body without one (chunked) is read
-up to the limit and refused when it goes past it. A body within the limit is replayed to the app,
-so routes read it as usual.
+- A body is never read ahead of the route. It is counted as the route reads it; past the limit the
+  read fails with 413 and the connection is closed (the rest is never read).
+- A declared `Content-Length` over the limit is refused at once, before anything else.
+- Scenario and rota uploads (`PUT /v1/teams/{team}`, `PUT /v1/teams/{team}/rota`) may be as large as
+  `ROTA_MAX_BODY_BYTES`; every other body (overrides, plans, Slack commands) at most
+  `SMALL_BODY_BYTES`, so no other route parses megabytes on the event loop.
+- A request with a body under `/v1/` (except Slack's, which is signed instead) must carry a known
+  token before its body is read: no token, an unknown or a revoked one is answered 401 with the
+  connection closed, so unauthenticated clients cannot make the server buffer their bodies. The
+  route checks scope and team as usual.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rota_api.problems import PROBLEM_JSON
+from rota_api.auth import TokenCheck
+from rota_api.problems import PROBLEM_JSON, Unauthenticated, from_rota_error
+
+SMALL_BODY_BYTES = 64 * 1024
+_UPLOADS = re.compile(r"^/v1/teams/[^/]+(/rota)?$")
+_NO_BODY = ("GET", "HEAD", "OPTIONS")
+_SIGNED = "/v1/slack/"
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, tokens: TokenCheck | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.tokens = tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = _content_length(scope)
-        if declared is not None and (declared < 0 or declared > self.max_bytes):
-            await self._refuse(send)
+        if declared is not None and (declared < 0 or declared > limit):
+            await _refuse(send, limit)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        await self.app(scope, _replay(b"".join(chunks), receive), send)
+        if _has_body(scope, declared) and not await self._known_caller(scope, receive, send):
+            return
+        state = {"size": 0, "over": False}
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({
-            "type": "/problems/too-large", "title": "Content too large", "status": 413,
-            "detail": f"request bodies are limited to {self.max_bytes} bytes",
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        async def counted() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                state["size"] += len(message.get("body", b""))
+                if state["size"] > limit:
+                    state["over"] = True
+                    raise HTTPException(413, f"request bodies are limited to {limit} bytes")
+            return message
+
+        async def closing(message: Message) -> None:
+            if message["type"] == "http.response.start" and state["over"]:
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, counted, closing)
+
+    def limit_for(self, scope: Scope) -> int:
+        if scope["method"] == "PUT" and _UPLOADS.match(scope["path"]):
+            return self.max_bytes
+        return min(self.max_bytes, SMALL_BODY_BYTES)
+
+    async def _known_caller(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """False (and answered 401) when a body would be read for a caller with no valid token."""
+        path = scope["path"]
+        if self.tokens is None or not path.startswith("/v1/") or path.startswith(_SIGNED):
+            return True
+        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"),
+                      None)
+        try:
+            await self.tokens.authenticate(header)
+        except Unauthenticated as exc:
+            response = from_rota_error(exc)
+            response.headers["connection"] = "close"
+            await response(scope, receive, send)
+            return False
+        return True
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    body = json.dumps({
+        "type": "/problems/too-large", "title": "Content too large", "status": 413,
+        "detail": f"request bodies are limited to {limit} bytes",
+    }).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _has_body(scope: Scope, declared: int | None) -> bool:
+    if declared is not None:
+        return declared > 0
+    return any(name == b"transfer-encoding" for name, _ in scope["headers"])
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -63,16 +113,3 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return -1
     return None
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

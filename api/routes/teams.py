@@ -37,7 +37,8 @@ async def put_team(team: str, request: Request, response: Response, services: Se
     """Create or replace the team's scenario."""
     require_media(request, SCENARIO_TYPES)
     expected = expected_revision(if_match)
-    scenario = parse_scenario_text(await body_text(request, "scenario"))
+    text = await body_text(request, "scenario")
+    scenario = await run_in_threadpool(parse_scenario_text, text)
     if scenario.team != team:
         raise ScenarioInvalid([FieldError("team", f"is {scenario.team!r}, the URL says {team!r}")])
     revision = await run_in_threadpool(services.store.teams.put_scenario, scenario, expected,

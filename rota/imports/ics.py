@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 import icalendar
 import recurring_ical_events
+from recurring_ical_events.util import to_recurrence_ids as recurrence_ical_ids
 
 from rota.errors import FieldError, LimitExceeded, RotaInvalid
 from rota.imports.icslines import EventLines, scan
 from rota.imports.matching import EngineerMatcher
+from rota.imports.recurrence import Window, bound_recurrences
 from rota.imports.result import Imported, UnmatchedLog
 from rota.imports.shifts import build_rota
-from rota.limits import MAX_SHIFTS
 from rota.scenario import Scenario
 from rota.spans import Span, to_ts
 from rota.team import horizon_range
@@ -43,6 +46,8 @@ ENGINEER_PROPERTY = "X-ROTA-ENGINEER"
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _PAD = dt.timedelta(days=2)  # floating and all-day times may sit up to 14 hours off UTC
 _TOO_FREQUENT = ("SECONDLY", "MINUTELY")
+MAX_OCCURRENCES = 100_000
+"""Occurrences in the horizon an iCal upload may expand to (a few seconds of work at most)."""
 
 
 def parse_ics_rota(text: str, scenario: Scenario) -> Imported:
@@ -57,20 +62,21 @@ def parse_ics_rota(text: str, scenario: Scenario) -> Imported:
     matcher = EngineerMatcher(scenario)
     spans: dict[str, list[Span]] = defaultdict(list)
     unmatched = UnmatchedLog()
-    for occurrence in _occurrences(calendar, scenario):
-        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+    seen: dict[int, tuple[icalendar.Component, tuple[str, ...], str]] = {}
+    sources = _sources(events)
+    for occurrence in _occurrences(calendar, events, scenario):
+        source, engineers, problem = _source(occurrence, sources, matcher, seen)
+        if str(source.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        where = _where(occurrence)
-        summary = str(occurrence.get("SUMMARY", "")).strip()
-        engineers, problem = _engineers(occurrence, matcher)
         if problem:
-            unmatched.add(where, summary, problem)
+            unmatched.add(_where(source), str(source.get("SUMMARY", "")).strip(), problem)
             continue
         for engineer in engineers:
             zone_name = calendar_zone or scenario.engineer_by_id[engineer].timezone
-            span = _span(occurrence, zone_name)
+            span = _span(occurrence.start, occurrence.end, zone_name)
             if span is None:
-                unmatched.add(where, summary, "has no duration (no DTEND or DURATION)")
+                unmatched.add(_where(source), str(source.get("SUMMARY", "")).strip(),
+                              "has no duration (no DTEND or DURATION)")
                 break
             spans[engineer].append(span)
     return Imported(build_rota(scenario, spans), unmatched.entries())
@@ -140,32 +146,74 @@ def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
         return None
 
 
-def _occurrences(calendar: icalendar.Calendar, scenario: Scenario) -> list[icalendar.Component]:
+class _Kept(recurring_ical_events.Occurrence):
+    """An occurrence that keeps what it was made from, so each source is read once, not copied."""
+
+    def __init__(self, adapter: Any, start: Any = None, end: Any = None,
+                 sequence: int = -1) -> None:
+        super().__init__(adapter, start, end, sequence)
+        self.source = adapter
+
+
+def _occurrences(calendar: icalendar.Calendar, events: list[icalendar.Component],
+                 scenario: Scenario) -> Iterator[_Kept]:
     """Occurrences overlapping the horizon, padded for zoneless times (cut to it later).
 
-    One query over the whole window: the library walks each series once. Rules more frequent
-    than hourly are refused beforehand, so the expansion stays bounded by the file's size.
+    Recurrences are bounded to the window first (`rota.imports.recurrence`), and occurrences are
+    counted as they come: past `MAX_OCCURRENCES` the calendar is refused at once.
     """
     lo, hi = horizon_range(scenario)
-    start = dt.datetime.fromtimestamp(lo, dt.UTC) - _PAD
-    stop = dt.datetime.fromtimestamp(hi, dt.UTC) + _PAD
+    window = Window(dt.datetime.fromtimestamp(lo, dt.UTC) - _PAD,
+                    dt.datetime.fromtimestamp(hi, dt.UTC) + _PAD)
+    bound_recurrences(events, window)
+    found = 0
     try:
-        found = recurring_ical_events.of(calendar).between(start, stop)
-    except (ValueError, recurring_ical_events.InvalidCalendar) as exc:
+        query = recurring_ical_events.of(calendar, components=[
+            recurring_ical_events.ComponentsWithName("VEVENT", occurrence=_Kept)])
+        for series in query.series:
+            for occurrence in series.between(window.start, window.stop):
+                found += 1
+                if found > MAX_OCCURRENCES:
+                    raise LimitExceeded(f"the calendar has more than {MAX_OCCURRENCES} "
+                                        f"occurrences in the horizon")
+                assert isinstance(occurrence, _Kept)
+                yield occurrence
+    except (ValueError, OverflowError, recurring_ical_events.InvalidCalendar) as exc:
         raise RotaInvalid([FieldError("recurrences", f"cannot expand: {exc}")]) from None
-    if len(found) > MAX_SHIFTS:
-        raise LimitExceeded(f"the calendar has {len(found)} occurrences in the horizon; at most "
-                            f"{MAX_SHIFTS} are allowed")
-    return list(found)
 
 
-def _loose_utc(value: dt.date) -> dt.datetime:
-    """A start as UTC, zoneless times read as UTC: within a day of the truth, for cut-offs."""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+def _source(occurrence: _Kept, sources: dict[tuple[str, tuple[Any, ...]], icalendar.Component],
+            matcher: EngineerMatcher,
+            seen: dict[int, tuple[icalendar.Component, tuple[str, ...], str]]
+            ) -> tuple[icalendar.Component, tuple[str, ...], str]:
+    """The event an occurrence comes from, with its engineers: worked out once per event."""
+    key = id(occurrence.source)
+    if key not in seen:
+        component = sources.get((occurrence.uid, occurrence.recurrence_ids))
+        if component is None:
+            component = occurrence.as_component(False)
+        seen[key] = (component, *_engineers(component, matcher))
+    return seen[key]
+
+
+def _sources(events: list[icalendar.Component]
+             ) -> dict[tuple[str, tuple[Any, ...]], icalendar.Component]:
+    """Events by UID and RECURRENCE-ID; where these repeat, the highest SEQUENCE (as expanded)."""
+    found: dict[tuple[str, tuple[Any, ...]], icalendar.Component] = {}
+    for event in events:
+        recurrence = event.get("RECURRENCE-ID")
+        ids = () if recurrence is None else recurrence_ical_ids(recurrence.dt)
+        key = (str(event.get("UID")), ids)
+        if key not in found or _sequence(event) >= _sequence(found[key]):
+            found[key] = event
+    return found
+
+
+def _sequence(event: icalendar.Component) -> int:
+    try:
+        return int(event.get("SEQUENCE", -1))
+    except (TypeError, ValueError):
+        return -1
 
 
 def _where(occurrence: icalendar.Component) -> str:
@@ -201,14 +249,9 @@ def _engineers(event: icalendar.Component, matcher: EngineerMatcher) -> tuple[tu
     return (), "matches no engineer"
 
 
-def _span(event: icalendar.Component, zone_name: str) -> Span | None:
-    start, end = _time(event, "DTSTART"), _time(event, "DTEND")
-    if start is None:
+def _span(start: dt.date, end: dt.date, zone_name: str) -> Span | None:
+    if start == end:
         return None
-    if end is None:
-        if isinstance(start, dt.datetime):
-            return None
-        end = start + dt.timedelta(days=1)
     if not isinstance(start, dt.datetime):
         end_day = end.date() if isinstance(end, dt.datetime) else end
         return date_span(start, end_day, zone_name) if end_day > start else None
@@ -216,12 +259,6 @@ def _span(event: icalendar.Component, zone_name: str) -> Span | None:
         end = dt.datetime.combine(end, dt.time())
     s, e = _instant(start, zone_name, "start"), _instant(end, zone_name, "end")
     return (s, e) if s < e else None
-
-
-def _time(event: icalendar.Component, name: str) -> dt.date | None:
-    """A date or date-time property (DATE values are `date`, DATE-TIME values `datetime`)."""
-    value = getattr(event.get(name), "dt", None)
-    return value if isinstance(value, dt.date) else None
 
 
 def _instant(value: dt.datetime, zone_name: str, role: Role) -> int:
