@@ -19,6 +19,7 @@ from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
 from rota_api.current import CurrentCache
 from rota_api.deps import Services
+from rota_api.edge import RefuseControlCharacters
 from rota_api.routes import ROUTERS
 from rota_api.routes.now import NowFastPath
 from rota_api.settings import Settings
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens)
     app.add_middleware(NowFastPath, services=services)
+    app.add_middleware(RefuseControlCharacters)
     return app
 
 

@@ -11,6 +11,8 @@ process drop the entry at once, see `forget`).
 The index spans the scenario's horizon and is built with the entry; an instant outside the horizon
 is answered without it (`outside_horizon`, `rota.now`). `NowIndex` fills small caches lazily, so
 queries on one index are serialised by a lock (they take microseconds).
+Loading a team's entry (the index build: seconds for a 2,000-engineer year) holds that team's
+lock only.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class CurrentCache:
         self.check_seconds = check_seconds
         self._entries: dict[str, Current] = {}
         self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
         self._reader: AsyncRevisionReader | None = None
 
     @property
@@ -115,13 +118,21 @@ class CurrentCache:
         if entry is not None and entry.revision == revision:
             entry.checked = checked
             return entry
-        with self._lock:
+        with self._team_lock(team):
             entry = self._entries.get(team)
             if entry is None or entry.revision < revision:
                 entry = self._load(team)
                 self._entries[team] = entry
             entry.checked = checked
             return entry
+
+    def _team_lock(self, team: str) -> threading.Lock:
+        """One lock per team: a big team's index build never holds up another team's `now`."""
+        with self._lock:
+            lock = self._loading.get(team)
+            if lock is None:
+                lock = self._loading[team] = threading.Lock()
+            return lock
 
     def forget(self, team: str) -> None:
         """Drop a team's entry after this process committed a change to it."""

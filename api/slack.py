@@ -8,12 +8,17 @@ Command text: `[team] [region] [severity]`, words in any order after the team. T
 first word when it names a stored team; otherwise `ROTA_SLACK_TEAM`; otherwise the only team in
 the store. A word that is neither a region of the team nor a severity (P0..P3) is answered with
 usage help, privately (`ephemeral`); answers about coverage go to the channel (`in_channel`).
+
+Everything echoed into a message (names, contacts, the words typed) is escaped for Slack's mrkdwn
+(`&`, `<`, `>`), so a stored name like `<!channel>` cannot ping a channel; only a well-formed
+member id becomes a mention.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +26,12 @@ from rota.scenario import SEVERITIES, Scenario, Severity
 from rota_api.problems import Unauthenticated
 
 MAX_AGE_SECONDS = 300
+_MEMBER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+def escape(text: object) -> str:
+    """Text for Slack's mrkdwn: the three characters Slack asks to escape, escaped."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def verify_signature(secret: str, timestamp: str | None, body: bytes, signature: str | None,
@@ -71,8 +82,8 @@ def read_words(words: list[str], scenario: Scenario) -> Command:
         else:
             known = ", ".join(sorted(scenario.region_by_id))
             return Command(scenario.team, None, None,
-                           f"`{word}` is neither a region of {scenario.team} ({known}) "
-                           f"nor a severity (P0-P3).")
+                           f"`{escape(word[:40])}` is neither a region of {scenario.team} "
+                           f"({escape(known)}) nor a severity (P0-P3).")
     return Command(scenario.team, region, severity)
 
 
@@ -104,7 +115,8 @@ def message(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def _region_text(region: dict[str, Any]) -> str:
-    head = (f"*{region['region']}* ({region['severity']}, target {region['target_minutes']} min, "
+    head = (f"*{escape(region['region'])}* ({region['severity']}, target "
+            f"{region['target_minutes']} min, "
             f"{region['required']} needed): ")
     gap = region["gap"]
     if region["covered"]:
@@ -125,14 +137,16 @@ def _region_text(region: dict[str, Any]) -> str:
 def _person(person: dict[str, Any]) -> str:
     contact = person.get("contact") or {}
     reach = []
-    if contact.get("slack"):
-        reach.append(f"<@{contact['slack']}>")
+    slack = contact.get("slack")
+    if slack:
+        reach.append(f"<@{slack}>" if _MEMBER_ID.match(str(slack)) else escape(slack))
     if contact.get("phone"):
-        reach.append(contact["phone"])
+        reach.append(escape(contact["phone"]))
     if contact.get("email"):
-        reach.append(contact["email"])
+        reach.append(escape(contact["email"]))
     until = f", on call until {person['on_call_until']}" if person.get("on_call_until") else ""
     mark = "" if person["meets_target"] else " (slower than the target)"
-    return (f"{person['name']}: {person['local_time']} {person['timezone']}, {person['band']}, "
+    return (f"{escape(person['name'])}: {person['local_time']} {person['timezone']}, "
+            f"{person['band']}, "
             f"~{person['response_minutes']} min{mark}{until}"
             + (f" - {' '.join(reach)}" if reach else ""))

@@ -14,6 +14,10 @@ MAX_LEAVE_ENTRIES = 500
 MAX_PINS = 10_000
 MAX_SHIFTS = 500_000
 MAX_OVERRIDES = 10_000
+EARLIEST_YEAR = 1970  # every date and instant of a scenario or rota lies in these years
+LATEST_YEAR = 2199
+MAX_USERS = 10_000_000_000  # users of a region at or off peak (more than people on Earth)
+MAX_REVENUE_PER_USER_HOUR = 1_000_000
 FALLBACK_LIMIT = 5
 
 # The planner's own limits (rota.planner): past them `plan` raises LimitExceeded rather than run away.

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serial
 
 from rota.errors import FieldError, RotaInvalid
 from rota.limits import MAX_OVERRIDES, MAX_SHIFTS
-from rota.scenario import EntityId, Horizon, Scenario, UtcInstant
+from rota.scenario import EntityId, Horizon, PlainText, Scenario, UtcInstant
 from rota.spans import iso_z
 from rota.validation import pydantic_errors
 
@@ -38,12 +38,12 @@ class Shift(_Model):
 class Override(_Model):
     """Engineer takes [start, end) instead of `replaces`, or in addition when `replaces` is None."""
 
-    id: str | None = Field(default=None, max_length=64)
+    id: PlainText | None = Field(default=None, max_length=64)
     engineer: EntityId
     replaces: EntityId | None = None
     start: UtcInstant
     end: UtcInstant
-    reason: str | None = Field(default=None, max_length=200)
+    reason: PlainText | None = Field(default=None, max_length=200)
 
     @field_serializer("start", "end")
     def _z(self, value: dt.datetime) -> str:
@@ -60,7 +60,7 @@ class SolverInfo(BaseModel):
 
 
 class Rota(_Model):
-    team: str
+    team: PlainText
     version: int = Field(default=1, ge=0)
     horizon: Horizon | None = None
     shifts: tuple[Shift, ...] = Field(default=(), max_length=MAX_SHIFTS)

@@ -6,7 +6,14 @@ also turns pydantic's errors into paths like `engineers[3].timezone`. Models are
 treats a scenario as a value.
 
 Times in the file are local ("HH:MM" in the owner's zone) or UTC instants with an explicit offset;
-a naive date-time is refused rather than guessed.
+a naive date-time is refused rather than guessed. Every date and instant lies in the years
+`EARLIEST_YEAR`..`LATEST_YEAR` (1970-2199), so arithmetic a few weeks either side of any of them
+(zones, padding, side indexes) stays far from `datetime`'s ends.
+
+Free text (names, reasons) is one line of printable text: control characters (NUL, CR, LF, ...)
+are refused, so nothing stored can break a feed, a header, a log line or PostgreSQL's text. Numbers
+are finite and within documented magnitudes. Contacts are checked for their form: an e-mail
+address, a Slack member id (`U...` or `W...`), a phone number.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from rota.limits import EARLIEST_YEAR, LATEST_YEAR, MAX_REVENUE_PER_USER_HOUR, MAX_USERS
 from rota.zones import check_zone
 
 Severity = Literal["P0", "P1", "P2", "P3"]
@@ -38,6 +46,10 @@ DEFAULT_SEVERITIES: dict[Severity, int] = {"P0": 15, "P1": 30, "P2": 120, "P3": 
 DEFAULT_RESPONSE: dict[Band, int] = {"working": 5, "awake": 15, "asleep": 60}
 
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_SLACK = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{2,30}$")
 _TEAM_ID = r"^[a-z0-9][a-z0-9-]*$"
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -53,6 +65,32 @@ def _clock(value: object) -> str:
     return value
 
 
+def plain_text(value: str) -> str:
+    """One line of text: no control characters (they would reach feeds, headers and logs)."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}; "
+                         f"write one line of plain text")
+    return value
+
+
+def in_years(value: dt.date) -> dt.date:
+    """A date or instant within the years this engine reasons about."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"{value.isoformat()} is not between the years {EARLIEST_YEAR} and "
+                         f"{LATEST_YEAR}")
+    return value
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{plain_text(value)!r} is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
 def _utc_instant(value: object) -> dt.datetime:
     """A date-time with an explicit offset, returned in UTC; naive ones are refused."""
     if isinstance(value, str):
@@ -63,7 +101,12 @@ def _utc_instant(value: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{value.isoformat()} has no offset; write it in UTC with a Z")
-        return value.astimezone(dt.UTC)
+        try:
+            utc = value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range") from None
+        in_years(utc)
+        return utc
     raise ValueError(f"expected an ISO 8601 date-time with Z or an offset, got {value!r}")
 
 
@@ -72,11 +115,13 @@ def _date_or_instant(value: object) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime):
         return _utc_instant(value)
     if isinstance(value, dt.date):
-        return value
+        return in_years(value)
     if isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
+            return in_years(dt.date.fromisoformat(value))
+        except ValueError as exc:
+            if "between the years" in str(exc):
+                raise
             raise ValueError(f"expected a date YYYY-MM-DD or a UTC date-time, got {value!r}") from None
     try:
         return _utc_instant(value)
@@ -92,6 +137,12 @@ UtcInstant = Annotated[dt.datetime, BeforeValidator(_utc_instant)]
 DateOrInstant = Annotated[dt.date | dt.datetime, BeforeValidator(_date_or_instant)]
 ZoneName = Annotated[str, AfterValidator(check_zone)]
 EntityId = Annotated[str, Field(pattern=_ID, max_length=64)]
+PlainText = Annotated[str, AfterValidator(plain_text)]
+Email = Annotated[str, Field(max_length=254), _matching(_EMAIL, "an e-mail address")]
+SlackId = Annotated[str, _matching(_SLACK, "a Slack member id (U or W and 2-20 capitals or "
+                                           "digits, e.g. U012AB3CD)")]
+Phone = Annotated[str, _matching(_PHONE, "a phone number (digits, spaces, ( ) . - and a "
+                                          "leading +)")]
 
 
 def clock_minutes(value: str) -> int:
@@ -100,14 +151,22 @@ def clock_minutes(value: str) -> int:
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Horizon(Model):
     """`days` days from UTC midnight of `start`."""
 
-    start: dt.date
+    start: Annotated[dt.date, AfterValidator(in_years)]
     days: int = Field(ge=1, le=366)
+
+    @model_validator(mode="after")
+    def _ends_in_range(self) -> Horizon:
+        last = self.start + dt.timedelta(days=self.days - 1)
+        if last.year > LATEST_YEAR:
+            raise ValueError(f"the horizon's last day {last.isoformat()} is after the year "
+                             f"{LATEST_YEAR}")
+        return self
 
     @property
     def start_at(self) -> dt.datetime:
@@ -198,14 +257,14 @@ class Rules(Model):
 
 class Region(Model):
     id: EntityId
-    name: str | None = Field(default=None, max_length=200)
+    name: PlainText | None = Field(default=None, max_length=200)
     timezone: ZoneName
     peak_windows: tuple[Window, ...] = Field(default=(), max_length=50)
     peak: Requirement = Requirement()
     off_peak: Requirement | None = None
-    users_at_peak: float | None = Field(default=None, ge=0)
-    users_off_peak: float | None = Field(default=None, ge=0)
-    revenue_per_user_hour: float | None = Field(default=None, ge=0)
+    users_at_peak: float | None = Field(default=None, ge=0, le=MAX_USERS)
+    users_off_peak: float | None = Field(default=None, ge=0, le=MAX_USERS)
+    revenue_per_user_hour: float | None = Field(default=None, ge=0, le=MAX_REVENUE_PER_USER_HOUR)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
     @property
@@ -218,13 +277,13 @@ class Leave(Model):
 
     start: DateOrInstant
     end: DateOrInstant
-    reason: str | None = Field(default=None, max_length=200)
+    reason: PlainText | None = Field(default=None, max_length=200)
 
 
 class Contact(Model):
-    email: str | None = Field(default=None, max_length=320)
-    slack: str | None = Field(default=None, max_length=64)
-    phone: str | None = Field(default=None, max_length=32)
+    email: Email | None = None
+    slack: SlackId | None = None
+    phone: Phone | None = None
 
 
 DEFAULT_WORKING_HOURS = Window(days=("mon", "tue", "wed", "thu", "fri"), start="09:00", end="18:00")
@@ -233,7 +292,7 @@ DEFAULT_SLEEP = DailyWindow(start="23:00", end="07:00")
 
 class Engineer(Model):
     id: EntityId
-    name: str | None = Field(default=None, max_length=200)
+    name: PlainText | None = Field(default=None, max_length=200)
     timezone: ZoneName
     regions: tuple[EntityId, ...] = Field(min_length=1, max_length=100)
     holiday_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -272,7 +331,7 @@ class Pin(Model):
 
 class Scenario(Model):
     team: str = Field(pattern=_TEAM_ID, max_length=64)
-    name: str | None = Field(default=None, max_length=200)
+    name: PlainText | None = Field(default=None, max_length=200)
     horizon: Horizon
     severities: Severities = Severities()
     response_minutes: ResponseMinutes = ResponseMinutes()

@@ -132,8 +132,7 @@ def publish_plan(team: str, plan_id: str, response: Response, services: Services
             f"({against['current_p0_peak_uncovered_minutes']}); publish with ?force=true or "
             '{"force": true} to replace it anyway')
     version = publish_checked(services, rota, f"plan:{plan_id}", token.label or token.id,
-                              expected, revision)
-    services.store.plans.mark_published(team, plan_id, version)
+                              expected, revision, plan_id=plan_id)
     services.current.forget(team)
     response.headers["ETag"] = current_etag(services, team)
     return {"team": team, "version": version, "plan": plan_id, "against_current": against}

@@ -73,7 +73,8 @@ async def put_rota(team: str, request: Request, response: Response, services: Se
 
 
 def publish_checked(services: Services, rota: Rota, source: str, by: str | None,
-                    version: int | None, revision: int | None) -> int:
+                    version: int | None, revision: int | None,
+                    plan_id: str | None = None) -> int:
     """Publish when the team is still at the version (checked in the store's transaction) and the
     state revision (checked just before) an `If-Match` named."""
     if revision is not None:
@@ -81,7 +82,7 @@ def publish_checked(services: Services, rota: Rota, source: str, by: str | None,
         if now_at != revision:
             raise StaleWrite(f"team {rota.team!r} changed since that read (state {now_at}, "
                              f"not {revision})")
-    return services.store.teams.publish(rota, source, by, version)
+    return services.store.teams.publish(rota, source, by, version, plan_id=plan_id)
 
 
 def current_etag(services: Services, team: str) -> str:

@@ -2,8 +2,9 @@
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout, set on
 every new connection, so readers never block the one writer. PostgreSQL is reached through
-`postgresql+psycopg://`. `migrate` brings the schema to the newest Alembic revision; it is safe to
-run on every start.
+`postgresql+psycopg://`. Bound parameters never appear in SQLAlchemy's errors or logs
+(`hide_parameters`): they may hold tokens' hashes, names and contacts. `migrate` brings
+the schema to the newest Alembic revision; it is safe to run on every start.
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ class StoreUnavailable(RotaError):
 def make_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                                  hide_parameters=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                            hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -6,6 +6,10 @@ Rules the store keeps:
 - Versions are immutable and numbered 1, 2, ... per team; publishing is conditional on the version
   the writer last saw when it says so (`expected_version`), checked inside the transaction with a
   guarded UPDATE, so two writers (also two processes) cannot both win: the loser gets `StaleWrite`.
+  A blind write (no expected version or revision) that loses that race is retried and wins (last
+  writer wins, on SQLite too, where nothing is locked before the UPDATE).
+- Publishing a plan marks it published in the publish's own transaction: of two concurrent
+  publishes of one plan exactly one commits; the other gets `Conflict`.
 - Overrides belong to the team, not to one version: a sick-cover edit stays true when a new plan
   is published. A version may carry overrides of its own (from an uploaded rota file); those come
   first, then the team's in the order they were added. Only the team's can be deleted.
@@ -17,7 +21,7 @@ import datetime as dt
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
@@ -25,7 +29,7 @@ from rota.errors import Conflict, NotFound
 from rota.rotafile import Override, Rota, parse_rota
 from rota.scenario import Scenario
 from rota.store.engine import utc, utc_now
-from rota.store.schema import overrides, rota_versions, teams
+from rota.store.schema import overrides, plans, rota_versions, teams
 from rota.validation import parse_scenario
 
 
@@ -33,6 +37,20 @@ class StaleWrite(Conflict):
     """A conditional write (`If-Match`) based on a revision that is no longer current."""
 
     title = "Precondition failed"
+
+
+class _Overtaken(Exception):
+    """A blind write found that another writer committed first; it is retried."""
+
+
+BLIND_RETRIES = 50
+
+
+def _lost(expected: int | None, message: str) -> NoReturn:
+    """A guarded UPDATE matched no row: 412 for a conditional write, a retry for a blind one."""
+    if expected is not None:
+        raise StaleWrite(message)
+    raise _Overtaken(message)
 
 
 @dataclass(frozen=True)
@@ -63,30 +81,47 @@ class TeamRepository:
 
     def put_scenario(self, scenario: Scenario, expected_revision: int | None = None,
                      by: str | None = None) -> int:
-        """Create or replace the team's scenario; returns its new revision (the ETag)."""
+        """Create or replace the team's scenario; returns its new revision (the ETag).
+
+        Without `expected_revision` the write is blind and wins: when another writer got in
+        between (also one creating the same team at the same moment), it is retried on the state
+        that writer left.
+        """
         data = scenario.model_dump(mode="json", exclude_none=True)
+        for _ in range(BLIND_RETRIES):
+            try:
+                return self._put_scenario_once(scenario.team, data, expected_revision, by)
+            except _Overtaken:
+                continue
+            except sa.exc.IntegrityError:  # created by another writer since we looked
+                if expected_revision is not None:
+                    raise StaleWrite(f"team {scenario.team!r} was created by another writer "
+                                     f"(If-Match given)") from None
+        raise StaleWrite(f"team {scenario.team!r} kept changing; try again")
+
+    def _put_scenario_once(self, team: str, data: dict[str, Any], expected_revision: int | None,
+                           by: str | None) -> int:
         now = utc_now()
         with self.engine.begin() as db:
-            row = db.execute(sa.select(teams.c.revision).where(teams.c.id == scenario.team)
+            row = db.execute(sa.select(teams.c.revision).where(teams.c.id == team)
                              .with_for_update()).first()
             if row is None:
                 if expected_revision is not None:
-                    raise StaleWrite(f"team {scenario.team!r} does not exist (If-Match given)")
+                    raise StaleWrite(f"team {team!r} does not exist (If-Match given)")
                 db.execute(teams.insert().values(
-                    id=scenario.team, scenario=data, revision=1, state_revision=1,
+                    id=team, scenario=data, revision=1, state_revision=1,
                     current_version=None, updated_at=now, updated_by=by))
                 return 1
             if expected_revision is not None and row.revision != expected_revision:
-                raise StaleWrite(f"team {scenario.team!r} is at revision {row.revision}, "
+                raise StaleWrite(f"team {team!r} is at revision {row.revision}, "
                                  f"not {expected_revision}")
             done = db.execute(teams.update()
-                              .where(teams.c.id == scenario.team,
-                                     teams.c.revision == row.revision)
+                              .where(teams.c.id == team, teams.c.revision == row.revision)
                               .values(scenario=data, revision=teams.c.revision + 1,
                                       state_revision=teams.c.state_revision + 1,
                                       updated_at=now, updated_by=by))
             if done.rowcount != 1:
-                raise StaleWrite(f"team {scenario.team!r} changed while saving")
+                _lost(expected_revision, f"team {team!r} changed while saving")
             return int(row.revision) + 1
 
     def scenario(self, team: str) -> tuple[Scenario, int]:
@@ -156,32 +191,50 @@ class TeamRepository:
     # rota versions -----------------------------------------------------------------------------
 
     def publish(self, rota: Rota, source: str, by: str | None = None,
-                expected_version: int | None = None) -> int:
+                expected_version: int | None = None, plan_id: str | None = None) -> int:
         """Store `rota` as the team's next version and make it current; returns its number.
 
-        `expected_version` (0 for "no version yet") makes the publish conditional.
+        `expected_version` (0 for "no version yet") makes the publish conditional; without it the
+        publish is blind and is retried when another version got in first (last writer wins).
+        With `plan_id` the plan is marked published in the same transaction, and a plan that is
+        already published (also by a concurrent request) is refused with `Conflict`.
         """
         body = rota.model_dump(mode="json", exclude_none=True, exclude={"version"})
+        for _ in range(BLIND_RETRIES):
+            try:
+                return self._publish_once(rota.team, body, source, by, expected_version, plan_id)
+            except _Overtaken:
+                continue
+        raise StaleWrite(f"team {rota.team!r} kept publishing other versions; try again")
+
+    def _publish_once(self, team: str, body: dict[str, Any], source: str, by: str | None,
+                      expected_version: int | None, plan_id: str | None) -> int:
         with self.engine.begin() as db:
-            row = db.execute(sa.select(teams.c.current_version).where(teams.c.id == rota.team)
+            row = db.execute(sa.select(teams.c.current_version).where(teams.c.id == team)
                              .with_for_update()).first()
             if row is None:
-                raise NotFound(f"no team {rota.team!r}")
+                raise NotFound(f"no team {team!r}")
             current = int(row.current_version or 0)
             if expected_version is not None and expected_version != current:
-                raise StaleWrite(f"team {rota.team!r} is at rota version {current}, "
+                raise StaleWrite(f"team {team!r} is at rota version {current}, "
                                  f"not {expected_version}")
             version = current + 1
             guard = (teams.c.current_version.is_(None) if current == 0
                      else teams.c.current_version == current)
-            done = db.execute(teams.update().where(teams.c.id == rota.team, guard)
+            done = db.execute(teams.update().where(teams.c.id == team, guard)
                               .values(current_version=version,
                                       state_revision=teams.c.state_revision + 1))
             if done.rowcount != 1:
-                raise StaleWrite(f"team {rota.team!r} published another version meanwhile")
+                _lost(expected_version, f"team {team!r} published another version meanwhile")
             db.execute(rota_versions.insert().values(
-                team=rota.team, version=version, rota=body, published_at=utc_now(),
+                team=team, version=version, rota=body, published_at=utc_now(),
                 published_by=by, source=source))
+            if plan_id is not None:
+                marked = db.execute(plans.update().where(
+                    plans.c.id == plan_id, plans.c.team == team,
+                    plans.c.published_version.is_(None)).values(published_version=version))
+                if marked.rowcount != 1:
+                    raise Conflict(f"plan {plan_id} is already published")
         return version
 
     def rota(self, team: str, version: int | None = None) -> Rota:

@@ -1,0 +1,46 @@
+"""What every request must look like before any route or store sees it: no control characters.
+
+Ids in paths (teams, engineers, plans, overrides) and query values (tokens, regions, instants) are
+plain printable text. A NUL byte or another control character in one can match nothing that was
+ever stored, and PostgreSQL refuses NUL in text outright (SQLite would accept it), so the stores
+would disagree. Such requests are answered here, the same on both stores and before any token is
+checked: 404 for a path (no such resource can exist), 422 naming the parameter for a query value.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from rota.errors import FieldError, InvalidInput, NotFound
+from rota_api.problems import from_rota_error
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class RefuseControlCharacters:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = _problem(scope)
+            if problem is not None:
+                await from_rota_error(problem)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _problem(scope: Scope) -> NotFound | InvalidInput | None:
+    if _CONTROL.search(scope["path"]):
+        return NotFound("no such resource: the path holds a control character")
+    query = scope.get("query_string", b"").decode("latin-1")
+    if not query:
+        return None
+    errors = [FieldError(name if not _CONTROL.search(name) else "query",
+                         "holds a control character")
+              for name, value in parse_qsl(query, keep_blank_values=True)
+              if _CONTROL.search(name) or _CONTROL.search(value)]
+    return InvalidInput(errors, "query") if errors else None
