@@ -3,6 +3,7 @@ forge a link, and the report page takes only read tokens in its URL and is never
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -35,12 +36,19 @@ def _everything_said(answer: dict[str, Any]) -> str:
 
 def test_a_hostile_name_is_escaped_in_the_channel_message(
         client: TestClient, tokens: dict[str, str], team: str) -> None:
+    """`/oncall` answers for the present, so the team's horizon is moved to hold today."""
+    today = dt.datetime.now(dt.UTC).date()
     data = yaml.safe_load(SCENARIO_YAML)
     data["engineers"][0]["name"] = "<!channel> & <https://evil.example|click>"
-    data["horizon"]["start"] = str(data["horizon"]["start"])
+    data["horizon"] = {"start": str(today - dt.timedelta(days=1)), "days": 3}
     put = client.put("/v1/teams/tiny", content=json.dumps(data),
                      headers={**bearer(tokens["admin"]), "Content-Type": "application/json"})
     assert put.status_code == 200, put.text
+    on_call = {"team": "tiny", "shifts": [
+        {"engineer": "ana", "start": f"{today - dt.timedelta(days=1)}T00:00:00Z",
+         "end": f"{today + dt.timedelta(days=2)}T00:00:00Z"}]}
+    upload = client.put("/v1/teams/tiny/rota", json=on_call, headers=bearer(tokens["plan"]))
+    assert upload.status_code == 201, upload.text
     said = _everything_said(_command(client, "tiny eu"))
     assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in said
     assert "<!channel>" not in said and "<https://evil" not in said
