@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         summary="Follow-the-sun on-call: plans, who responds now, coverage gaps.",
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc are served offline by rota_api.routes.docs
+        redoc_url=None,
     )
     app.state.services = services
     problems.install(app)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from rota_api.compat import opsgenie, pagerduty
 from rota_api.routes import (
     calendars,
+    docs,
     gaps,
     handoffs,
     health,
@@ -22,5 +23,5 @@ from rota_api.routes import (
 ROUTERS: list[APIRouter] = [
     now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
     gaps.router, handoffs.router, calendars.router, report.router, slack.router,
-    pagerduty.router, opsgenie.router,
+    pagerduty.router, opsgenie.router, docs.router,
 ]

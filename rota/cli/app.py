@@ -27,6 +27,25 @@ if not out.is_terminal:
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"rota {version('rota')}")
+        except PackageNotFoundError:  # imported from a source tree that was never installed
+            typer.echo("rota (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the installed version and exit."),
+) -> None:
+    """Follow-the-sun on-call engine: plan rotas from demand, see who responds now, find gaps."""
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -8,22 +8,24 @@ imports the `api` package; the server reads every other `ROTA_` setting from the
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import socket
 import threading
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from rota.bundled import example_scenario, moved_to_week
 from rota.cli.app import EXIT_FAILED, app, err, out, reports_errors
-from rota.errors import NotFound
+from rota.errors import FieldError, InvalidInput, NotFound
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.store import DEFAULT_DATABASE_URL, Store
 from rota.validation import load_scenario
 
 APP_FACTORY = "rota_api.app:create_app"
-EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "example" / "streaming-sre.yaml"
 
 token_app = typer.Typer(help="API tokens: made once and shown once, stored as hashes.",
                         no_args_is_help=True)
@@ -43,6 +45,29 @@ def database_url() -> str:
 # The one set of uvicorn options (bench/api.py serves its baseline app with the same).
 UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info", "access_log": False,
                                    "proxy_headers": False}
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse (exit 2) a port another process listens on, naming a free one, before any work."""
+    if _port_free(host, port):
+        return
+    free = next((p for p in range(port + 1, min(port + 50, 65535) + 1) if _port_free(host, p)), None)
+    hint = f"; use another with --port, e.g. --port {free}" if free else "; use another with --port"
+    raise InvalidInput([FieldError("--port", f"{host}:{port} is already in use{hint}")], "option")
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise InvalidInput([FieldError("--host", f"cannot listen on {host!r}: {exc.strerror}")],
+                               "option") from None
+    return True
 
 
 def _serve(host: str, port: int, tls: dict[str, Any] | None = None, workers: int = 1) -> None:
@@ -80,6 +105,7 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
     On PostgreSQL plans are queued for `rota worker` processes; on SQLite each API process runs
     its plans itself."""
     tls = tls_options(ssl_keyfile, ssl_certfile)
+    check_port(host, port)
     Store.open(database_url()).close()
     _serve(host, port, tls, workers)
 
@@ -146,7 +172,9 @@ def feed_revoke(team: str, engineer: str) -> None:
 @app.command()
 @reports_errors
 def demo(
-    scenario: Annotated[Path, typer.Option(help="Scenario to plan.")] = EXAMPLE,
+    scenario: Annotated[Path | None, typer.Option(
+        help="Scenario to plan, as written (default: the bundled example, moved to this week).")]
+    = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="Seconds of search.")]
     = 45.0,
     host: HostOpt = "127.0.0.1",
@@ -156,12 +184,18 @@ def demo(
     force: Annotated[bool, typer.Option(help="Publish even if the plan covers less P0 peak "
                                              "demand than the team's current rota.")] = False,
 ) -> None:
-    """Plan the bundled example, store and publish it, serve the API, print URLs and a token.
+    """Plan the bundled example over this week and the next three, store and publish it, serve
+    the API, print URLs and tokens.
 
+    The example's horizon is moved by whole weeks to start on this week's Monday (UTC), with its
+    leave, so "who responds now" answers for now; public holidays are those of the moved dates.
     A plan that leaves more P0 peak demand uncovered than the team's current rota in the store is
     not published without --force (exit 1).
     """
-    loaded = load_scenario(scenario)
+    if serve_api:
+        check_port(host, port)
+    clock = dt.datetime.now(dt.UTC)  # the one clock read of the demo
+    loaded = moved_to_week(example_scenario(), clock.date()) if scenario is None else load_scenario(scenario)
     store = Store.open(database_url())
     try:
         version = _plan_and_publish(store, loaded, time_limit, force)
@@ -182,7 +216,7 @@ def demo(
         ("who responds now",
          f"curl -H 'Authorization: Bearer {admin}' '{team}/now?region={loaded.regions[0].id}'"),
         ("who responds at T",
-         f"curl -H 'Authorization: Bearer {admin}' '{team}/now?at={_sample_instant(loaded)}'"),
+         f"curl -H 'Authorization: Bearer {admin}' '{team}/now?at={_sample_instant(loaded, clock)}'"),
         ("gaps", f"curl -H 'Authorization: Bearer {admin}' '{team}/gaps'"),
     ]
     if feed and first:
@@ -194,9 +228,15 @@ def demo(
         _serve(host, port)
 
 
-def _sample_instant(scenario: Scenario) -> str:
-    """Noon UTC of the horizon's second day: inside the rota whatever today is."""
-    noon = scenario.horizon.start_at + dt.timedelta(days=1, hours=12)
+def _sample_instant(scenario: Scenario, clock: dt.datetime) -> str:
+    """The next 12:00 UTC after `clock` inside the horizon (its second day's when `clock` is not
+    in it, as for a scenario given with --scenario)."""
+    start, end = scenario.horizon.start_at, scenario.horizon.end_at
+    noon = clock.replace(hour=12, minute=0, second=0, microsecond=0)
+    if noon <= clock:
+        noon += dt.timedelta(days=1)
+    if not start <= noon < end:
+        noon = start + dt.timedelta(days=1, hours=12)
     return noon.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
