@@ -1,14 +1,15 @@
 """Bearer-token authentication and scope checks.
 
 A request's token is hashed and looked up in the store; a verified token is remembered (by its
-hash) for `ROTA_TOKEN_CACHE_SECONDS`, so the hot `now` path does not read the store for it. No
-token, an unknown or revoked one: 401. A token without the scope or the team: 403. Both are
-answered before the route runs, so a refused request touches nothing. With no token in the store
-no team data is served to anyone.
+hash) for `ROTA_TOKEN_CACHE_SECONDS`, so the hot `now` path does not read the store for it, and
+never past the token's expiry. No token, an unknown, revoked or expired one: 401. A token without
+the scope or the team: 403. Both are answered before the route runs, so a refused request touches
+nothing. With no token in the store no team data is served to anyone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 import time
@@ -30,11 +31,11 @@ class TokenCheck:
         secret = _bearer(authorization)
         key = hashlib.sha256(secret.encode("utf-8")).hexdigest()
         cached = self._cache.get(key)
-        if cached is not None and cached[0] > time.monotonic():
+        if cached is not None and cached[0] > time.monotonic() and _unexpired(cached[1]):
             return cached[1]
         token = await run_in_threadpool(self.store.tokens.verify, secret)
         if token is None:
-            raise Unauthenticated("unknown or revoked token")
+            raise Unauthenticated("unknown, revoked or expired token")
         if self.ttl > 0:
             with self._lock:
                 if len(self._cache) > 10_000:
@@ -50,6 +51,10 @@ class TokenCheck:
         if not token.grants(scope, team):
             raise Forbidden(f"this token is not valid for team {team!r}")
         return token
+
+
+def _unexpired(token: Token) -> bool:
+    return token.expires_at is None or token.expires_at > dt.datetime.now(dt.UTC)
 
 
 def _bearer(authorization: str | None) -> str:

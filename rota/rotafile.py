@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -88,17 +89,29 @@ def parse_rota(data: object, scenario: Scenario | None = None) -> Rota:
 
 
 def check_rota(rota: Rota, scenario: Scenario) -> list[FieldError]:
-    errors: list[FieldError] = []
+    """Every problem of `rota` against `scenario`. A rota of another team (by its `team`, or with
+    no engineer of the scenario) is that one error, not one per shift; an unknown engineer is
+    named once, at their first shift, with how many more shifts name them."""
     if rota.team != scenario.team:
-        errors.append(FieldError("team", f"rota is for {rota.team!r}, scenario is {scenario.team!r}"))
+        return [FieldError("team", f"rota is for {rota.team!r}, scenario is {scenario.team!r}; "
+                                   "give the scenario of the rota's team")]
+    errors: list[FieldError] = []
     known = scenario.engineer_by_id
+    strangers = Counter(s.engineer for s in rota.shifts if s.engineer not in known)
+    if len(strangers) > 3 and all(s.engineer in strangers for s in rota.shifts):
+        names = ", ".join(list(strangers)[:3])
+        return [FieldError("shifts", f"none of the rota's {len(strangers)} engineers is in the scenario "
+                                     f"({names}, ...): is the rota of another team?")]
     last_end: dict[str, tuple[dt.datetime, int]] = {}
+    for i, shift in enumerate(rota.shifts):
+        if strangers.get(shift.engineer):
+            more = strangers.pop(shift.engineer) - 1
+            also = f" (and {more} more shift{'s' if more != 1 else ''})" if more else ""
+            errors.append(FieldError(f"shifts[{i}].engineer", f"unknown engineer {shift.engineer!r}{also}"))
     order = sorted(range(len(rota.shifts)), key=lambda i: rota.shifts[i].start)
     for i in order:
         shift = rota.shifts[i]
         path = f"shifts[{i}]"
-        if shift.engineer not in known:
-            errors.append(FieldError(f"{path}.engineer", f"unknown engineer {shift.engineer!r}"))
         if shift.end <= shift.start:
             errors.append(FieldError(f"{path}.end", "ends before it starts"))
             continue

@@ -1,20 +1,34 @@
-"""`PUT /v1/teams/{team}` (admin) and `GET /v1/teams/{team}` (read): a team's scenario.
+"""`GET /v1/teams` (read): the teams a token may see; `PUT /v1/teams/{team}` (admin) and
+`GET /v1/teams/{team}` (read): a team's scenario.
 
 The body is the scenario file, JSON or YAML. `ETag` is the scenario's revision; a `PUT` with a
-stale `If-Match` gets 412, one without `If-Match` replaces whatever is stored.
+stale `If-Match` gets 412, one without `If-Match` replaces whatever is stored. The list names, for
+each team, its current rota version (null before the first) and that rota's horizon (the
+scenario's while there is no rota), so a bot can find a team and know which instants it answers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from rota.errors import FieldError, ScenarioInvalid
 from rota.scenario import Scenario
+from rota.store import Token
 from rota.validation import parse_scenario_text
-from rota_api.deps import AdminAccess, ReadAccess, ServicesDep, etag, expected_revision
+from rota_api.deps import (
+    AdminAccess,
+    Credentials,
+    ReadAccess,
+    ServicesDep,
+    etag,
+    expected_revision,
+    services_of,
+)
 from rota_api.openapi import answer
 from rota_api.problems import READ_ERRORS, responses
 from rota_api.routes.body import body_text, raw_body_doc, require_media
@@ -24,6 +38,42 @@ router = APIRouter(prefix="/v1/teams", tags=["teams"])
 
 SCENARIO_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml",
                   "text/x-yaml", "text/plain")
+
+
+class HorizonOut(BaseModel):
+    start: dt.date
+    days: int
+    end: dt.datetime
+
+
+class TeamOut(BaseModel):
+    team: str
+    name: str | None
+    rota_version: int | None
+    horizon: HorizonOut
+
+
+class TeamList(BaseModel):
+    teams: list[TeamOut]
+
+
+async def _any_team_reader(request: Request, _credentials: Credentials) -> Token:
+    """A read token, for any team or limited to some (the list shows only those)."""
+    return await services_of(request).tokens.authorize(request.headers.get("authorization"),
+                                                       "read", None)
+
+
+@router.get("", response_model=TeamList, responses=responses(401, 403, 503))
+def list_teams(services: ServicesDep,
+               token: Annotated[Token, Depends(_any_team_reader)]) -> TeamList:
+    """The teams this token may see, by id, with their current rota version and horizon."""
+    found = services.store.teams.summaries(token.teams)
+    return TeamList(teams=[
+        TeamOut(team=t.team, name=t.name, rota_version=t.rota_version or None,
+                horizon=HorizonOut(start=t.horizon_start, days=t.horizon_days,
+                                   end=dt.datetime.combine(t.horizon_start, dt.time(), dt.UTC)
+                                   + dt.timedelta(days=t.horizon_days)))
+        for t in found])
 
 
 @router.put("/{team}", openapi_extra=raw_body_doc("application/json", "application/yaml"),

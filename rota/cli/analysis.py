@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, get_args
@@ -11,6 +12,7 @@ from typing import Annotated, get_args
 import typer
 
 from rota.cli.app import app, err, out, parse_instant, reports_errors
+from rota.cli.outputs import check_output, exit_if_kept, write_keeping
 from rota.errors import FieldError, InvalidInput
 from rota.now import who_responds
 from rota.report import gap_report
@@ -59,6 +61,7 @@ def gaps(
     severity: Annotated[str | None, typer.Option(help="Only gaps of this severity.")] = None,
 ) -> None:
     """The coverage-gap report: every interval a region's target is not met, and why."""
+    check_output(output, "--output")
     loaded = load_scenario(scenario)
     rota_file = read_rota_warning(rota, loaded)
     report = gap_report(loaded, rota_file, parse_instant(start, "--from"),
@@ -79,8 +82,11 @@ def gaps(
         if output:
             from rich.console import Console
 
-            with output.open("w", encoding="utf-8") as handle:
-                Console(file=handle, width=160).print(gaps_table(report, loaded, limit=None))
+            def write(path: Path) -> None:
+                with path.open("w", encoding="utf-8") as handle:
+                    Console(file=handle, width=160).print(gaps_table(report, loaded, limit=None))
+
+            _written(write, output)
         else:
             out.print(gaps_table(report, loaded))
 
@@ -128,5 +134,10 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
+        _written(lambda path: path.write_text(text, encoding="utf-8"), output)
+
+
+def _written(write: Callable[[Path], object], output: Path) -> None:
+    written = write_keeping(output, write, "report")
+    typer.echo(f"wrote {written}", err=True)
+    exit_if_kept(written, output)

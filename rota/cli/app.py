@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from rota.errors import FieldError, InvalidInput, RotaError
+from rota.errors import FieldError, InvalidInput, NotFound, RotaError
 
 app = typer.Typer(
     name="rota",
@@ -26,6 +26,16 @@ if not out.is_terminal:
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+
+
+class SettingInvalid(RotaError):
+    """An environment setting (`ROTA_...`) whose value cannot work: invalid input, exit 2."""
+
+    title = "Invalid setting"
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(f"{setting}: {message}")
+        self.setting = setting
 
 
 def _version(value: bool) -> None:
@@ -62,6 +72,9 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
                       f"{'s' if len(exc.errors) != 1 else ''}):", highlight=False)
             for error in exc.errors:
                 err.print(f"  {error}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_INVALID) from None
+        except (SettingInvalid, NotFound) as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
             raise typer.Exit(EXIT_INVALID) from None
         except RotaError as exc:
             err.print(f"[bold red]error:[/] {exc.message}", highlight=False)

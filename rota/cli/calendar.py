@@ -14,6 +14,7 @@ import typer
 
 from rota.cli.analysis import read_rota_warning
 from rota.cli.app import app, err, reports_errors
+from rota.cli.outputs import check_output
 from rota.errors import FieldError, InvalidInput
 from rota.icsexport import rota_to_ics
 from rota.rotafile import Rota, read_rota_json
@@ -32,6 +33,7 @@ def export_ics(
         help="Scenario file, for names, e-mails and regions in the events.")] = None,
 ) -> None:
     """The rota as an iCalendar (.ics) file, for calendar apps and subscriptions."""
+    check_output(output, "--output")
     loaded = load_scenario(scenario) if scenario else None
     rota_file = read_rota_warning(rota, loaded) if loaded else read_rota_json(rota)
     _check_engineer(engineer, loaded, rota_file)

@@ -17,6 +17,7 @@ from rich.live import Live
 from rich.table import Table
 
 from rota.cli.app import EXIT_FAILED, app, err, out, parse_instant, reports_errors
+from rota.cli.outputs import check_output, exit_if_kept, write_keeping
 from rota.rotafile import Rota, write_rota_json
 from rota.rotaio import read_rota
 from rota.validation import load_scenario
@@ -50,6 +51,8 @@ def plan(
     from rota.planner import PlanOptions, PlanResult
     from rota.planner import plan as run_plan
 
+    check_output(output, "--output")
+    check_output(report, "--report")
     loaded = load_scenario(scenario)
     prev = read_rota(previous, loaded) if previous is not None else None
     options = PlanOptions(time_limit_seconds=time_limit, workers=workers, seed=seed, previous=prev,
@@ -76,12 +79,16 @@ def plan(
     if result.status not in FEASIBLE:
         err.print(f"[bold red]no feasible rota[/] (solver status {result.status})")
         raise typer.Exit(EXIT_FAILED)
-    write_rota_json(result.rota, output)
-    if report is not None:
-        report.write_text(json.dumps(result.report, indent=1) + "\n", encoding="utf-8")
-    _print_report(result.report, output)
+    written = write_keeping(output, lambda path: write_rota_json(result.rota, path), "rota")
+    report_text = json.dumps(result.report, indent=1) + "\n"
+    report_written = report and write_keeping(
+        report, lambda path: path.write_text(report_text, encoding="utf-8"), "plan's report")
+    _print_report(result.report, written)
     if interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
+    exit_if_kept(written, output)
+    if report and report_written:
+        exit_if_kept(report_written, report)
 
 
 def _run(
@@ -166,6 +173,7 @@ def baseline(
     """
     from rota.planner.baselines import office_hours_rota, weekly_rota
 
+    check_output(output, "--output")
     loaded = load_scenario(scenario)
     rota: Rota = weekly_rota(loaded) if kind is BaselineKind.weekly else office_hours_rota(loaded)
     write_rota_json(rota, output)

@@ -1,6 +1,7 @@
-"""`rota serve`, `rota demo`, `rota token create|revoke` and `rota feed create|revoke`.
+"""`rota serve` and `rota demo`.
 
-The store is `ROTA_DATABASE_URL` (default: `rota.db`, a SQLite file in the working directory).
+The store is `ROTA_DATABASE_URL` (default: `rota.db`, a SQLite file in the working directory;
+`rota.cli.database`). Both check that their port is free before any work.
 The HTTP app is loaded by uvicorn from its import string (`rota_api.app:create_app`), so the core never
 imports the `api` package; the server reads every other `ROTA_` setting from the environment.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import os
 import socket
 import threading
 from pathlib import Path
@@ -19,27 +19,17 @@ import typer
 
 from rota.bundled import example_scenario, moved_to_week
 from rota.cli.app import EXIT_FAILED, app, err, out, reports_errors
-from rota.errors import FieldError, InvalidInput, NotFound
+from rota.cli.database import open_store, store_description
+from rota.errors import FieldError, InvalidInput
 from rota.rotafile import Rota
 from rota.scenario import Scenario
-from rota.store import DEFAULT_DATABASE_URL, Store
+from rota.store import Store
 from rota.validation import load_scenario
 
 APP_FACTORY = "rota_api.app:create_app"
 
-token_app = typer.Typer(help="API tokens: made once and shown once, stored as hashes.",
-                        no_args_is_help=True)
-feed_app = typer.Typer(help="Per-engineer calendar feed URLs (secret, revocable).",
-                       no_args_is_help=True)
-app.add_typer(token_app, name="token")
-app.add_typer(feed_app, name="feed")
-
 HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
-
-
-def database_url() -> str:
-    return os.environ.get("ROTA_DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
 # The one set of uvicorn options (bench/api.py serves its baseline app with the same).
@@ -106,67 +96,8 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
     its plans itself."""
     tls = tls_options(ssl_keyfile, ssl_certfile)
     check_port(host, port)
-    Store.open(database_url()).close()
+    open_store().close()
     _serve(host, port, tls, workers)
-
-
-@token_app.command("create")
-@reports_errors
-def token_create(
-    scope: Annotated[str, typer.Option(help="read, plan or admin (each includes the ones before).")],
-    team: Annotated[list[str] | None, typer.Option(help="Limit to this team (repeatable).")] = None,
-    label: Annotated[str | None, typer.Option(help="Who or what the token is for.")] = None,
-) -> None:
-    """Make an API token and print it (it is shown only this once)."""
-    store = Store.open(database_url())
-    try:
-        secret, token = store.tokens.create(scope, team or None, label)
-    finally:
-        store.close()
-    err.print(f"token {token.id}: scope {token.scope}, teams "
-              f"{', '.join(token.teams) if token.teams else 'all'}", highlight=False)
-    typer.echo(secret)
-
-
-@token_app.command("revoke")
-@reports_errors
-def token_revoke(token_id: Annotated[str, typer.Argument(help="The id printed at creation.")]) -> None:
-    """Revoke a token (servers may honour it for ROTA_TOKEN_CACHE_SECONDS more)."""
-    store = Store.open(database_url())
-    try:
-        store.tokens.revoke(token_id)
-    finally:
-        store.close()
-    err.print(f"revoked {token_id}")
-
-
-@feed_app.command("create")
-@reports_errors
-def feed_create(team: str, engineer: str,
-                base_url: Annotated[str, typer.Option(help="Where the API is reached.")]
-                = "http://127.0.0.1:8000") -> None:
-    """Make (or remake, revoking the old) an engineer's calendar feed URL and print it."""
-    store = Store.open(database_url())
-    try:
-        scenario, _ = store.teams.scenario(team)
-        if engineer not in scenario.engineer_by_id:
-            raise NotFound(f"no engineer {engineer!r} in team {team!r}")
-        secret = store.tokens.create_feed(team, engineer)
-    finally:
-        store.close()
-    typer.echo(f"{base_url.rstrip('/')}/v1/teams/{team}/calendars/{engineer}.ics?token={secret}")
-
-
-@feed_app.command("revoke")
-@reports_errors
-def feed_revoke(team: str, engineer: str) -> None:
-    """Revoke an engineer's calendar feed URL."""
-    store = Store.open(database_url())
-    try:
-        store.tokens.revoke_feed(team, engineer)
-    finally:
-        store.close()
-    err.print(f"revoked the calendar feed of {engineer} in {team}")
 
 
 @app.command()
@@ -196,7 +127,7 @@ def demo(
         check_port(host, port)
     clock = dt.datetime.now(dt.UTC)  # the one clock read of the demo
     loaded = moved_to_week(example_scenario(), clock.date()) if scenario is None else load_scenario(scenario)
-    store = Store.open(database_url())
+    store = open_store()
     try:
         version = _plan_and_publish(store, loaded, time_limit, force)
         admin, _ = store.tokens.create("admin", None, "demo admin")
@@ -207,7 +138,7 @@ def demo(
         store.close()
     base = f"http://{host}:{port}"
     team = f"{base}/v1/teams/{loaded.team}"
-    out.print(f"\n[bold]{loaded.team}[/]: rota version {version} published to {database_url()}\n",
+    out.print(f"\n[bold]{loaded.team}[/]: rota version {version} published to {store_description()}\n",
               highlight=False)
     lines = [
         ("API docs", f"{base}/docs"),

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from rota.store.engine import StoreUnavailable, make_engine, migrate
+from rota.store.engine import StoreUnavailable, StoreUrlInvalid, make_engine, migrate
 from rota.store.plans import PlanRecord, PlanRepository
-from rota.store.repository import StaleWrite, TeamRepository, TeamState, VersionInfo
-from rota.store.tokens import SCOPES, Scope, Token, TokenRepository
+from rota.store.repository import StaleWrite, TeamRepository, TeamState, TeamSummary, VersionInfo
+from rota.store.tokens import SCOPES, Scope, Token, TokenInfo, TokenRepository
 
 DEFAULT_DATABASE_URL = "sqlite:///./rota.db"
 
 __all__ = [
     "DEFAULT_DATABASE_URL", "SCOPES", "PlanRecord", "Scope", "StaleWrite", "Store",
-    "StoreUnavailable", "TeamState", "Token", "VersionInfo",
+    "StoreUnavailable", "StoreUrlInvalid", "TeamState", "TeamSummary", "Token", "TokenInfo", "VersionInfo",
 ]
 
 

@@ -5,6 +5,10 @@ every new connection, so readers never block the one writer. PostgreSQL is reach
 `postgresql+psycopg://`. Bound parameters never appear in SQLAlchemy's errors or logs
 (`hide_parameters`): they may hold tokens' hashes, names and contacts. `migrate` brings
 the schema to the newest Alembic revision; it is safe to run on every start.
+
+A URL that cannot work (not a URL, a scheme with no driver here, a SQLite file in a folder that does
+not exist) is `StoreUrlInvalid`, found before anything connects; a database that does not answer is
+`StoreUnavailable`. Both say what is wrong in one line, with any password hidden.
 """
 
 from __future__ import annotations
@@ -28,15 +32,52 @@ class StoreUnavailable(RotaError):
     title = "Store unavailable"
 
 
+class StoreUrlInvalid(RotaError):
+    """A database URL that cannot work, whatever the database does."""
+
+    title = "Invalid database URL"
+
+
+URL_FORMS = "use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+
+
 def make_engine(url: str) -> sa.Engine:
-    parsed = sa.make_url(url)
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreUrlInvalid(f"{url!r} is not a database URL; {URL_FORMS}") from None
+    shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                                  hide_parameters=True)
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                            hide_parameters=True)
+        _check_sqlite_folder(parsed.database, shown)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                                      hide_parameters=True)
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                                hide_parameters=True)
+    except sa.exc.NoSuchModuleError:
+        raise StoreUrlInvalid(f"{shown}: {parsed.drivername!r} is no database scheme rota can use; "
+                              f"{URL_FORMS}") from None
+    except ImportError as exc:
+        raise StoreUrlInvalid(f"{shown}: the driver of {parsed.drivername!r} is not installed "
+                              f"({exc.name}); {URL_FORMS}") from None
+
+
+def _check_sqlite_folder(database: str | None, shown: str) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).parent
+    if not folder.is_dir():
+        raise StoreUrlInvalid(f"{shown}: the folder {str(folder)!r} for the SQLite file does not exist")
+
+
+def describe_failure(exc: Exception) -> str:
+    """The first line of a driver's error, without SQLAlchemy's background-link footer."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()
+    return text[0] if text else type(original).__name__
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -52,9 +93,13 @@ def migrate(engine: sa.Engine) -> None:
     """Upgrade the schema to the newest revision (a no-op when it is current)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except sa.exc.DBAPIError as exc:
+        shown = engine.url.render_as_string(hide_password=True)
+        raise StoreUnavailable(f"cannot open the database {shown}: {describe_failure(exc)}") from None
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:

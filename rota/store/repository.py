@@ -70,6 +70,18 @@ class TeamState:
     rota: Rota | None
 
 
+@dataclass(frozen=True)
+class TeamSummary:
+    """One line of `GET /v1/teams`: a team, its current rota version (0: none) and that rota's
+    horizon (the scenario's while no rota is published)."""
+
+    team: str
+    name: str | None
+    rota_version: int
+    horizon_start: dt.date
+    horizon_days: int
+
+
 class TeamRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
@@ -132,6 +144,24 @@ class TeamRepository:
         if row is None:
             raise NotFound(f"no team {team!r}")
         return parse_scenario(row.scenario), int(row.revision)
+
+    def summaries(self, only: tuple[str, ...] | None = None) -> list[TeamSummary]:
+        """Every team (or those in `only`) by id, read without parsing whole scenarios."""
+        query = (sa.select(teams.c.id, teams.c.scenario, teams.c.current_version, rota_versions.c.rota)
+                 .select_from(teams.outerjoin(rota_versions, sa.and_(
+                     rota_versions.c.team == teams.c.id,
+                     rota_versions.c.version == teams.c.current_version)))
+                 .order_by(teams.c.id))
+        if only is not None:
+            query = query.where(teams.c.id.in_(only))
+        with self.engine.connect() as db:
+            rows = db.execute(query).all()
+        found = []
+        for row in rows:
+            horizon = (row.rota or row.scenario)["horizon"]
+            found.append(TeamSummary(row.id, row.scenario.get("name"), int(row.current_version or 0),
+                                     dt.date.fromisoformat(str(horizon["start"])), int(horizon["days"])))
+        return found
 
     def team_ids(self) -> list[str]:
         with self.engine.connect() as db:

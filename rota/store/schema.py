@@ -96,6 +96,8 @@ tokens = sa.Table(
     sa.Column("label", sa.String(200), nullable=True),
     sa.Column("created_at", _Time, nullable=False),
     sa.Column("revoked_at", _Time, nullable=True),
+    sa.Column("expires_at", _Time, nullable=True),
+    sa.Column("last_used_at", _Time, nullable=True),
 )
 
 feed_secrets = sa.Table(

@@ -64,4 +64,4 @@ def test_feed_create_prints_a_working_url(env: dict[str, str]) -> None:
     assert store.tokens.verify_feed("tiny", "ana", url.split("token=")[1])
     missing = CliRunner().invoke(app, ["feed", "create", "tiny", "zed"], env=env)
     store.close()
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2  # an argument naming nothing stored is invalid input
