@@ -91,6 +91,13 @@ def _matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _day_name(value: object) -> str:
+    """A day name in any case (`Mon`, `MON`), as `mon`; anything else is echoed back."""
+    if isinstance(value, str) and value.strip().lower() in DAY_NAMES:
+        return value.strip().lower()
+    raise ValueError(f"{value!r} is not a day; use mon..sun")
+
+
 def _utc_instant(value: object) -> dt.datetime:
     """A date-time with an explicit offset, returned in UTC; naive ones are refused."""
     if isinstance(value, str):
@@ -133,6 +140,7 @@ def _date_or_instant(value: object) -> dt.date | dt.datetime:
 
 
 Clock = Annotated[str, BeforeValidator(_clock)]
+Day = Annotated[DayName, BeforeValidator(_day_name)]
 UtcInstant = Annotated[dt.datetime, BeforeValidator(_utc_instant)]
 DateOrInstant = Annotated[dt.date | dt.datetime, BeforeValidator(_date_or_instant)]
 ZoneName = Annotated[str, AfterValidator(check_zone)]
@@ -180,7 +188,7 @@ class Horizon(Model):
 class Window(Model):
     """A local weekly window; `end <= start` runs past midnight and belongs to its start day."""
 
-    days: tuple[DayName, ...] | None = None
+    days: tuple[Day, ...] | None = None
     start: Clock
     end: Clock
 

@@ -30,7 +30,7 @@ from rota.limits import (
     MAX_REGIONS,
     MAX_SCENARIO_BYTES,
 )
-from rota.scenario import Engineer, Horizon, Pin, Scenario
+from rota.scenario import Engineer, Horizon, Pin, Region, Scenario, Window, clock_minutes
 
 
 class _Loader(yaml.SafeLoader):
@@ -145,6 +145,30 @@ def parse_scenario(data: Any) -> Scenario:
     return scenario
 
 
+def scenario_warnings(scenario: Scenario) -> list[FieldError]:
+    """What is valid but cannot be met by any rota, so that a plan covering 0% says why: a region
+    no engineer serves, or one requiring more responders than engineers serve it."""
+    serving = {r.id: 0 for r in scenario.regions}
+    for engineer in scenario.engineers:
+        for served in set(engineer.regions):
+            serving[served] = serving.get(served, 0) + 1
+    warnings = []
+    for i, region in enumerate(scenario.regions):
+        count = serving[region.id]
+        if count == 0:
+            warnings.append(FieldError(f"regions[{i}]", f"no engineer serves region {region.id!r}, "
+                                                        "so no rota can cover its demand"))
+            continue
+        for name, requirement in (("peak", region.peak), ("off_peak", region.off_peak)):
+            if requirement is not None and requirement.responders > count:
+                warnings.append(FieldError(
+                    f"regions[{i}].{name}.responders",
+                    f"{requirement.responders} required, but only {count} engineer"
+                    f"{'s' if count != 1 else ''} serve{'s' if count == 1 else ''} region "
+                    f"{region.id!r}, so no rota can cover its {name.replace('_', '-')} demand"))
+    return warnings
+
+
 def pydantic_errors(exc: ValidationError) -> list[FieldError]:
     out = []
     raw = exc.errors()
@@ -213,6 +237,10 @@ def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
     errors: list[FieldError] = []
     region_ids = _ids(data, "regions", errors)
     engineer_ids = _ids(data, "engineers", errors)
+    for r, raw in enumerate(_list(data.get("regions"))):
+        region = _try(Region, raw)
+        if region is not None:
+            errors += _peak_overlaps(region.peak_windows, f"regions[{r}].peak_windows")
     for i, raw in enumerate(_list(data.get("engineers"))):
         path = f"engineers[{i}]"
         for j, region in enumerate(_list(raw.get("regions") if isinstance(raw, dict) else None)):
@@ -232,6 +260,36 @@ def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
     horizon = _try(Horizon, data.get("horizon"))
     pins = [(i, _try(Pin, raw)) for i, raw in enumerate(_list(data.get("pins")))]
     errors += _pin_checks([(i, p) for i, p in pins if p is not None], engineer_ids, horizon)
+    return errors
+
+
+WEEK_MINUTES = 7 * 1440
+
+
+def _week_spans(window: Window) -> list[tuple[int, int]]:
+    """Minutes of the week (Monday 00:00 = 0) a local window covers; one past midnight belongs to
+    its start day, and one past Sunday midnight wraps to Monday."""
+    start, end = clock_minutes(window.start), clock_minutes(window.end)
+    length = end - start if end > start else end + 1440 - start
+    spans = []
+    for day in sorted(window.weekdays):
+        lo = day * 1440 + start
+        hi = lo + length
+        spans.append((lo, min(hi, WEEK_MINUTES)))
+        if hi > WEEK_MINUTES:
+            spans.append((0, hi - WEEK_MINUTES))
+    return spans
+
+
+def _peak_overlaps(windows: tuple[Window, ...], path: str) -> list[FieldError]:
+    """One error per pair of a region's peak windows that share a local minute (DESIGN.md refuses
+    overlapping intervals), naming both."""
+    errors = []
+    spans = [_week_spans(w) for w in windows]
+    for j in range(len(windows)):
+        for i in range(j):
+            if any(a < d and c < b for a, b in spans[i] for c, d in spans[j]):
+                errors.append(FieldError(f"{path}[{j}]", f"overlaps {path}[{i}]"))
     return errors
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Literal
 
 import pendulum
@@ -29,12 +30,35 @@ def _zone_names() -> frozenset[str]:
     return frozenset(pendulum.timezones()) | {"UTC"}
 
 
+@cache
+def _links() -> dict[str, str]:
+    """Old zone names (tz's `backward` file: `Asia/Calcutta`) and the zone each links to, read
+    from the `tzdata` package's compiled source (a dependency of pendulum)."""
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    return {parts[2]: parts[1] for parts in (line.split() for line in text.splitlines())
+            if len(parts) == 3 and parts[0] == "L"}
+
+
+def canonical_zone(name: str) -> str:
+    """The zone a deprecated name links to (`Asia/Calcutta` -> `Asia/Kolkata`), else `name`."""
+    links = _links()
+    seen = {name}
+    while name in links and links[name] not in seen:
+        name = links[name]
+        seen.add(name)
+    return name
+
+
 def check_zone(name: str) -> str:
-    """Return `name` if it is an IANA zone, else raise ValueError with a suggestion."""
+    """Return `name` if it is an IANA zone, else raise ValueError suggesting the canonical name of
+    the closest one (never a deprecated alias)."""
     if name in _zone_names():
         return name
     close = difflib.get_close_matches(name, sorted(_zone_names()), n=1, cutoff=0.75)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = f" (did you mean {canonical_zone(close[0])!r}?)" if close else ""
     raise ValueError(f"unknown time zone {name!r}{hint}")
 
 

@@ -19,7 +19,7 @@ from rota.report import gap_report
 from rota.rotafile import Rota
 from rota.rotaio import read_rota_with_warnings
 from rota.scenario import Scenario, Severity
-from rota.validation import load_scenario
+from rota.validation import load_scenario, scenario_warnings
 
 
 class GapFormat(StrEnum):
@@ -41,11 +41,21 @@ RotaArg = Annotated[Path, typer.Argument(help="Rota file: .json, .ics or .csv.")
 @app.command()
 @reports_errors
 def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario; exit 0, or 2 with every error and its path."""
+    """Check a scenario; exit 0 (with a warning line for demand no rota can meet), or 2 with
+    every error and its path."""
     loaded = load_scenario(scenario)
     out.print(f"{scenario}: valid - team {loaded.team}, {len(loaded.engineers)} engineers, "
               f"{len(loaded.regions)} regions, {loaded.horizon.days} days from "
               f"{loaded.horizon.start}", highlight=False)
+    print_warnings(loaded)
+
+
+def print_warnings(scenario: Scenario) -> list[str]:
+    """Warn on stderr about demand no rota can meet; the lines, for a report."""
+    lines = [str(w) for w in scenario_warnings(scenario)]
+    for line in lines:
+        err.print(f"warning: {line}", highlight=False, markup=False)
+    return lines
 
 
 @app.command()

@@ -8,9 +8,24 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 
 from rota.errors import FieldError, InvalidInput, NotFound, RotaError
+
+
+def _flags_without_metavar() -> None:
+    """Typer's rich help prints a type beside every option, `<bool>` too, though a flag
+    (`--deterministic`, `--help`) takes no value: show none for flags, as click's own help does."""
+    shown = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+
+
+_flags_without_metavar()
 
 app = typer.Typer(
     name="rota",

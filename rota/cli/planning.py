@@ -16,6 +16,7 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
+from rota.cli.analysis import print_warnings
 from rota.cli.app import EXIT_FAILED, app, err, out, parse_instant, reports_errors
 from rota.cli.outputs import check_output, exit_if_kept, write_keeping
 from rota.rotafile import Rota, write_rota_json
@@ -44,9 +45,10 @@ def plan(
 ) -> None:
     """Plan a rota: solve, show progress, write the rota and print the plan's report.
 
-    Exit codes: 0 the rota was written; 1 no feasible rota (or another failure); 2 invalid input
-    (scenario, rota, option, or a pin that breaks a hard rule is 1); 130 interrupted by Ctrl-C, the
-    best rota found so far was written.
+    Exit codes: 0 the rota was written; 1 no feasible rota, a pin that breaks a hard rule, or the
+    rota could not be written where asked (it is kept in a temporary file, named); 2 invalid input
+    (scenario, rota, option, output path), nothing done; 130 interrupted by Ctrl-C, the best rota
+    found so far written.
     """
     from rota.planner import PlanOptions, PlanResult
     from rota.planner import plan as run_plan
@@ -54,6 +56,7 @@ def plan(
     check_output(output, "--output")
     check_output(report, "--report")
     loaded = load_scenario(scenario)
+    warnings = print_warnings(loaded)
     prev = read_rota(previous, loaded) if previous is not None else None
     options = PlanOptions(time_limit_seconds=time_limit, workers=workers, seed=seed, previous=prev,
                           now=parse_instant(now, "--now"), deterministic=deterministic)
@@ -80,10 +83,12 @@ def plan(
         err.print(f"[bold red]no feasible rota[/] (solver status {result.status})")
         raise typer.Exit(EXIT_FAILED)
     written = write_keeping(output, lambda path: write_rota_json(result.rota, path), "rota")
-    report_text = json.dumps(result.report, indent=1) + "\n"
+    report_text = json.dumps({**result.report, "warnings": warnings}, indent=1) + "\n"
     report_written = report and write_keeping(
         report, lambda path: path.write_text(report_text, encoding="utf-8"), "plan's report")
     _print_report(result.report, written)
+    for line in warnings:
+        out.print(f"no rota can meet: {line}", highlight=False, markup=False)
     if interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     exit_if_kept(written, output)

@@ -1,4 +1,5 @@
-"""The gap list as CSV: one row per gap, the columns of the JSON gap, exposure split in two."""
+"""The gap list as CSV: one row per gap, the columns of the JSON gap, exposure split in two.
+Booleans are written as JSON writes them (`true`, `false`), not as Python's `True`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def gaps_csv(report: GapReport) -> str:
     for gap in report.gaps:
         row = gap_json(gap)
         exposure = row.pop("exposure") or {}
-        writer.writerow([*(row[c] for c in COLUMNS[:10]), exposure.get("amount", ""),
+        writer.writerow([*(_cell(row[c]) for c in COLUMNS[:10]), exposure.get("amount", ""),
                          exposure.get("currency", "") or ""])
     return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    return ("true" if value else "false") if isinstance(value, bool) else value

@@ -68,9 +68,11 @@ def gaps_table(report: GapReport, scenario: Scenario, limit: int | None = 50) ->
             f"{gap.seconds / 3600:.2f}", str(gap.required), str(gap.qualified),
             gap.cause, "yes: hire" if gap.structural else "no", exposure,
         )
+    empty = Text(f"No gaps: every target is met in this window ({report.team}, rota "
+                 f"v{report.rota_version}).")
     parts: list[Any] = [_headline(report)] if note is None else [note, _headline(report)]
     parts += [Text(line) for line in hire_lines([h.to_json() for h in report.hiring])]
-    parts.append(table)
+    parts.append(table if gaps else empty)
     if limit is not None and len(gaps) > limit:
         parts.append(Text(f"... and {len(gaps) - limit} more (--format json or csv lists all)"))
     if report.violations:
@@ -122,7 +124,8 @@ def _headline(report: GapReport) -> Text:
     structural = summary["structural_gap_minutes"] / 60
     return Text(
         f"P0 peak demand covered: {coverage_text(report)}   "
-        f"uncovered: {summary['uncovered_minutes'] / 60:,.1f} h in {len(report.gaps)} gaps   "
+        f"uncovered: {summary['uncovered_minutes'] / 60:,.1f} h in {len(report.gaps)} "
+        f"gap{'s' if len(report.gaps) != 1 else ''}   "
         f"exposure: {exposure}   structural (needs a hire): {structural:,.1f} h",
         style="bold",
     )
@@ -139,11 +142,20 @@ def _regions_table(report: GapReport) -> Table:
 
 
 def _engineers_table(report: GapReport, scenario: Scenario) -> Table:
-    table = Table(title="On-call load by engineer", title_justify="left")
+    """On-call load of the engineers who were on call and serve a region of the report (with
+    `--region`, only those of that region)."""
+    regions = {r.region for r in report.regions}
+    shown = [b for b in report.engineers if b.on_call_seconds > 0
+             and regions & set(scenario.engineer_by_id[b.engineer].regions)]
+    hidden = len(report.engineers) - len(shown)
+    table = Table(title="On-call load by engineer", title_justify="left",
+                  caption=f"not shown: {hidden} engineer{'s' if hidden != 1 else ''} not on call or "
+                          f"serving none of {', '.join(sorted(regions))}" if hidden else None,
+                  caption_justify="left")
     for column in ("engineer", "zone", "on call h", "working", "awake", "asleep", "night",
                    "weekend", "holiday"):
         table.add_column(column, justify="left" if column in ("engineer", "zone") else "right")
-    for b in sorted(report.engineers, key=lambda b: -b.on_call_seconds):
+    for b in sorted(shown, key=lambda b: -b.on_call_seconds):
         e = scenario.engineer_by_id[b.engineer]
         table.add_row(
             b.engineer, e.timezone, f"{b.on_call_seconds / 3600:.1f}",

@@ -71,8 +71,7 @@ CASES = [
     ("duplicate engineer id", set_path("engineers.1.id", "li-wei"),
      "engineers[1].id: duplicate id 'li-wei' (first at engineers[0])"),
     ("bad day name", set_path("regions.0.peak_windows.0.days", ["mon", "fry"]),
-     "regions[0].peak_windows[0].days[1]: Input should be 'mon', 'tue', 'wed', 'thu', 'fri', "
-     "'sat' or 'sun'"),
+     "regions[0].peak_windows[0].days[1]: 'fry' is not a day; use mon..sun"),
     ("unknown key", set_path("regions.0.peak_hours", []), "regions[0].peak_hours: unknown key"),
     ("time off the quarter hour", set_path("regions.0.peak_windows.0.start", "19:10"),
      "regions[0].peak_windows[0].start: '19:10' is not on the quarter hour "
