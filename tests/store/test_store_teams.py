@@ -149,7 +149,7 @@ def test_no_rota_yet_is_not_found(store: Store, scenario: Scenario) -> None:
 def test_migrations_are_idempotent(database_url: str, store: Store) -> None:
     Store.open(database_url).close()
     with store.engine.connect() as db:
-        assert db.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert db.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0004"
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_tokens_made_before_the_expiry_migration_keep_working(database_url: str)
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
+        command.upgrade(config, "0003")
     with engine.begin() as db:
         db.execute(sa.text("INSERT INTO tokens (id, hash, scope, teams, label, created_at) "
                            "VALUES ('old', :hash, 'read', NULL, 'before', :now)"),
