@@ -30,7 +30,7 @@ from rota.limits import (
     MAX_REGIONS,
     MAX_SCENARIO_BYTES,
 )
-from rota.scenario import Engineer, Horizon, Pin, Region, Scenario, Window, clock_minutes
+from rota.scenario import Engineer, Horizon, Pin, Scenario, Window, clock_minutes
 
 
 class _Loader(yaml.SafeLoader):
@@ -238,9 +238,9 @@ def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
     region_ids = _ids(data, "regions", errors)
     engineer_ids = _ids(data, "engineers", errors)
     for r, raw in enumerate(_list(data.get("regions"))):
-        region = _try(Region, raw)
-        if region is not None:
-            errors += _peak_overlaps(region.peak_windows, f"regions[{r}].peak_windows")
+        windows = _list(raw.get("peak_windows") if isinstance(raw, dict) else None)
+        parsed = [(i, w) for i, w in enumerate(_try(Window, w) for w in windows) if w is not None]
+        errors += _peak_overlaps(parsed, f"regions[{r}].peak_windows")
     for i, raw in enumerate(_list(data.get("engineers"))):
         path = f"engineers[{i}]"
         for j, region in enumerate(_list(raw.get("regions") if isinstance(raw, dict) else None)):
@@ -281,14 +281,14 @@ def _week_spans(window: Window) -> list[tuple[int, int]]:
     return spans
 
 
-def _peak_overlaps(windows: tuple[Window, ...], path: str) -> list[FieldError]:
-    """One error per pair of a region's peak windows that share a local minute (DESIGN.md refuses
-    overlapping intervals), naming both."""
+def _peak_overlaps(windows: list[tuple[int, Window]], path: str) -> list[FieldError]:
+    """One error per pair of a region's (well-formed) peak windows that share a local minute
+    (DESIGN.md refuses overlapping intervals), naming both by their index."""
     errors = []
-    spans = [_week_spans(w) for w in windows]
-    for j in range(len(windows)):
-        for i in range(j):
-            if any(a < d and c < b for a, b in spans[i] for c, d in spans[j]):
+    spans = [(i, _week_spans(w)) for i, w in windows]
+    for n, (j, later) in enumerate(spans):
+        for i, earlier in spans[:n]:
+            if any(a < d and c < b for a, b in earlier for c, d in later):
                 errors.append(FieldError(f"{path}[{j}]", f"overlaps {path}[{i}]"))
     return errors
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from rota.cli.app import SettingInvalid
-from rota.store import DEFAULT_DATABASE_URL, Store, StoreUnavailable, StoreUrlInvalid
+from rota.store import DEFAULT_DATABASE_URL, Store, StoreUnavailable, StoreUrlInvalid, shown_url
 
 SETTING = "ROTA_DATABASE_URL"
 
@@ -37,6 +37,6 @@ def store_description() -> str:
     """Where commands write: the URL, and for the default the file's full path and the setting."""
     url = database_url()
     if os.environ.get(SETTING):
-        return url.split("@")[-1] if "@" in url else url  # no credentials on the terminal
+        return shown_url(url)  # no password on the terminal
     path = Path(DEFAULT_DATABASE_URL.removeprefix("sqlite:///")).resolve()
     return f"{url} ({path}; set {SETTING} to use another store)"

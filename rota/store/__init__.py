@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from rota.store.engine import StoreUnavailable, StoreUrlInvalid, make_engine, migrate
+from rota.store.engine import StoreUnavailable, StoreUrlInvalid, make_engine, migrate, shown_url
 from rota.store.plans import PlanRecord, PlanRepository
 from rota.store.repository import StaleWrite, TeamRepository, TeamState, TeamSummary, VersionInfo
 from rota.store.tokens import SCOPES, Scope, Token, TokenInfo, TokenRepository
@@ -17,7 +17,8 @@ DEFAULT_DATABASE_URL = "sqlite:///./rota.db"
 
 __all__ = [
     "DEFAULT_DATABASE_URL", "SCOPES", "PlanRecord", "Scope", "StaleWrite", "Store",
-    "StoreUnavailable", "StoreUrlInvalid", "TeamState", "TeamSummary", "Token", "TokenInfo", "VersionInfo",
+    "StoreUnavailable", "StoreUrlInvalid", "TeamState", "TeamSummary", "Token", "TokenInfo",
+    "VersionInfo", "shown_url",
 ]
 
 

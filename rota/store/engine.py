@@ -65,6 +65,14 @@ def make_engine(url: str) -> sa.Engine:
                               f"({exc.name}); {URL_FORMS}") from None
 
 
+def shown_url(url: str) -> str:
+    """The URL with any password replaced by `***`, for messages."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
 def _check_sqlite_folder(database: str | None, shown: str) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return

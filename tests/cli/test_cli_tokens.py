@@ -107,3 +107,10 @@ def test_a_bad_database_url_is_one_line(url: str, command: list[str], code: int,
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output and "hunter2" not in result.output
+
+
+def test_create_names_a_set_store_without_its_password(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(app, ["token", "create", "--scope", "read"], env={"ROTA_DATABASE_URL": url})
+    assert result.exit_code == 0
+    assert result.stderr.endswith(f"; stored in {url}\n")

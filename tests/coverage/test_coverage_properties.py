@@ -27,12 +27,27 @@ HORIZON_DAYS = 2
 quarter = st.integers(0, 95).map(lambda q: f"{q // 4:02d}:{q % 4 * 15:02d}")
 
 
+def _week_slots(window: dict[str, Any]) -> set[int]:
+    """The quarter hours of the week a window covers (one ending at or before its start runs past
+    midnight; start == end is a whole day)."""
+    start, end = (int(window[k][:2]) * 4 + int(window[k][3:]) // 15 for k in ("start", "end"))
+    length = (end - start) % 96 or 96
+    return {(DAYS.index(day) * 96 + start + k) % (7 * 96) for day in window["days"] for k in range(length)}
+
+
 @st.composite
 def teams(draw: Any) -> dict[str, Any]:
     regions = []
     for r in range(draw(st.integers(1, 2))):
-        windows = [{"days": draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True)),
-                    "start": draw(quarter), "end": draw(quarter)} for _ in range(draw(st.integers(0, 2)))]
+        windows: list[dict[str, Any]] = []
+        taken: set[int] = set()
+        for _ in range(draw(st.integers(0, 2))):
+            window = {"days": draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True)),
+                      "start": draw(quarter), "end": draw(quarter)}
+            slots = _week_slots(window)
+            if not slots & taken:  # a region's peak windows may not overlap (validation refuses it)
+                windows.append(window)
+                taken |= slots
         region: dict[str, Any] = {
             "id": f"r{r}", "timezone": draw(st.sampled_from(ZONES)), "peak_windows": windows,
             "peak": {"severity": draw(st.sampled_from(["P0", "P1"])), "responders": draw(st.integers(1, 3))},

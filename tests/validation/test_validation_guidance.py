@@ -136,3 +136,12 @@ def test_validate_warns_and_plan_names_the_cause(tmp_path: Path) -> None:
     assert planned.exit_code == 0, planned.output
     assert f"no rota can meet: {warning}" in planned.stdout
     assert json.loads((tmp_path / "report.json").read_text())["warnings"] == [warning]
+
+
+def test_a_bad_day_and_an_overlap_are_reported_together() -> None:
+    assert errors_of(peak({"days": ["Mon", "Tue"], "start": "19:00", "end": "23:00"},
+                          {"days": ["tue", "funday"], "start": "22:00", "end": "24:00"},
+                          {"days": ["TUE"], "start": "22:00", "end": "24:00"})) == [
+        "regions[0].peak_windows[1].days[1]: 'funday' is not a day; use mon..sun",
+        "regions[0].peak_windows[2]: overlaps regions[0].peak_windows[0]",
+    ]
