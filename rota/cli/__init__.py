@@ -2,8 +2,10 @@
 
 Each concept has its own module in this package registering its commands on the one `app`
 (`rota.cli.app`); every module here is imported, so a new command module needs no edit elsewhere.
-Exit codes: 0 success; 1 a failure of the run (a store, a server, the solver); 2 invalid input (a
-scenario, a rota, an option), with every error printed and its path; 130 interrupted.
+Exit codes (README, "Exit codes"): 0 success; 1 a failure of the run (a store, a server, the
+solver, a write that failed after the work); 2 invalid input (a scenario, a rota, an option, an
+argument naming nothing stored, a setting such as ROTA_DATABASE_URL), with every error printed and
+its path, and nothing done; 130 interrupted.
 """
 
 from __future__ import annotations
