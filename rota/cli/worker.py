@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from rota.cli.app import app, err, reports_errors
-from rota.cli.service import database_url
+from rota.cli.database import database_url
 from rota.errors import RotaError
 
 
