@@ -8,10 +8,12 @@ API's `GET /v1/teams/{team}/gaps` returns and `rota gaps --format json` prints.
   rota may cover some by breaking a rule). It is the same figure for every rota of one scenario and
   window; each gap's own `structural` flag says whether that uncovered stretch is such time.
 - `violations` are the hard rules the rota breaks (overrides applied, `rota/violations.py`), those
-  touching the window. When there are some, `p0_peak_coverage_within_rules` is the P0 peak coverage
-  the rota would have without the on-call time they concern, so a rota whose coverage comes from
-  breaking the rules says so. It takes a second sweep of the regions those engineers serve, so it
-  is computed when first asked for (the JSON summary, the table, the page), not by `gap_report`.
+  touching the window (of engineers serving the region, when one is asked for). When there are
+  some, `p0_peak_coverage_within_rules` is the P0 peak coverage the rota would have without the
+  on-call time they concern, so a rota whose coverage comes from breaking the rules says so
+  (`rota/within_rules.py`; computed when first asked for).
+- `hiring` is the one hiring answer (`rota/hiring.py`): where one hire would close the most of that
+  structural time, also rota-independent.
 
 Outside the scenario's horizon nothing is known (DESIGN.md, "Time"), so a window is clipped to the
 horizon: `from`/`to` are the part analysed, `requested` the window asked, `clipped` says whether
@@ -36,9 +38,10 @@ from rota.limits import MAX_HORIZON_DAYS
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
 from rota.scenario import SEVERITIES, Scenario, Severity
-from rota.spans import Span, iso_z, subtract
+from rota.spans import Span, iso_z
 from rota.team import TeamTime, analysis_range, horizon_range, team_time
 from rota.violations import Violation, rota_violations, violation_spans
+from rota.within_rules import p0_peak_within_rules
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,9 @@ def report_from(
     sweeps = [sweep_region(team, r, on_call) for r in regions]
     gaps = [g for s in sweeps for g in s.gaps if severity is None or g.severity == severity]
     gaps.sort(key=lambda g: (g.start, g.region))
-    violations = [v for v in rota_violations(team.scenario, rota) if v.end > team.lo and v.start < team.hi]
+    serving = {e.id for e in team.scenario.engineers if region is None or region in e.regions}
+    violations = [v for v in rota_violations(team.scenario, rota)
+                  if v.end > team.lo and v.start < team.hi and v.engineer in serving]
     return GapReport(
         team=team.scenario.team,
         start=team.lo,
@@ -221,16 +226,12 @@ def report_from(
 
 def _within_rules(team: TeamTime, sweeps: list[RegionSweep], on_call: dict[str, list[Span]],
                   violations: list[Violation]) -> list[RegionCoverage]:
-    """P0 peak coverage once the on-call time each violation concerns is taken away (a region
-    no rule-breaking engineer serves keeps its figure)."""
+    """P0 peak coverage once the on-call time each violation concerns is taken away."""
     broken = violation_spans(violations)
-    kept = {e: subtract(spans, broken.get(e, [])) for e, spans in on_call.items()}
     out = []
     for sweep in sweeps:
-        touched = any(sweep.region.id in team.scenario.engineer_by_id[e].regions for e in broken
-                      if e in team.scenario.engineer_by_id)
-        again = sweep_region(team, sweep.region, kept) if touched else sweep
-        out.append(region_coverage(again, "P0", peak_only=True))
+        within = p0_peak_within_rules(team, sweep, on_call, broken)
+        out.append(RegionCoverage(within.region, within.required_seconds, within.covered_seconds, 0))
     return out
 
 

@@ -11,9 +11,14 @@ from hypothesis import strategies as st
 from planner.plan_checker import violations as checker_violations
 
 from domain import at, rota, scenario, shift
+from rota.coverage import sweep_region
+from rota.oncall import rota_on_call
+from rota.report import gap_report, region_coverage
 from rota.rotafile import Override, Rota, SolverInfo
-from rota.spans import iso_z
-from rota.violations import rota_violations
+from rota.scenario import Scenario
+from rota.spans import iso_z, subtract
+from rota.team import horizon_range, team_time
+from rota.violations import rota_violations, violation_spans
 
 BERLIN = [{"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"], "holiday_country": "DE",
            "unavailable": [{"start": "2026-12-10", "end": "2026-12-11", "reason": "dentist"}]},
@@ -147,3 +152,58 @@ def test_agrees_with_the_independent_checker(r: Rota) -> None:
         rule = next(rule for word, rule in CHECKER_WORDS.items() if word in line)
         theirs.add((engineer, rule))
     assert ours == theirs
+
+
+def assert_within_rules_is_a_resweep(team: Scenario, r: Rota) -> None:
+    """Oracle: sweep again with each engineer's on-call time minus the time the violations concern."""
+    report = gap_report(team, r)
+    lo, hi = horizon_range(team)
+    on_call = rota_on_call(r, lo, hi)
+    broken = violation_spans(report.violations)
+    kept = {e: subtract(spans, broken.get(e, [])) for e, spans in on_call.items()}
+    again = region_coverage(sweep_region(team_time(team, lo, hi), team.regions[0], kept), "P0", peak_only=True)
+    [ours] = report.p0_peak_within_rules
+    assert (ours.required_seconds, ours.covered_seconds) == (again.required_seconds, again.covered_seconds)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_rotas(), st.integers(1, 2))
+def test_coverage_within_the_rules_is_a_sweep_without_the_broken_time(r: Rota, responders: int) -> None:
+    region = {"id": "eu", "timezone": "Europe/Berlin", "peak_windows": [{"start": "17:00", "end": "23:00"}],
+              "peak": {"severity": "P0", "responders": responders},
+              "off_peak": {"severity": "P2", "responders": 1}}
+    team = scenario(engineers=BERLIN, regions=[region], horizon={"start": "2026-12-07", "days": 28})
+    assert_within_rules_is_a_resweep(team, r)
+
+
+def test_within_the_rules_someone_on_leave_is_not_lost_twice() -> None:
+    # Ana is on call on her leave day (a violation, and no responder); Raj qualifies 16:00-17:30Z.
+    team = scenario(engineers=BERLIN, horizon={"start": "2026-12-07", "days": 28},
+                    regions=[{"id": "eu", "timezone": "Europe/Berlin",
+                              "peak_windows": [{"start": "17:00", "end": "23:00"}]}])
+    r = rota("t", shift("ana", "2026-12-10T16:00Z", "2026-12-10T22:00Z"),
+             shift("raj", "2026-12-10T14:30Z", "2026-12-10T20:30Z"))
+    assert_within_rules_is_a_resweep(team, r)
+    assert sum(c.covered_seconds for c in gap_report(team, r).p0_peak_within_rules) == 5400
+
+
+def test_within_the_rules_a_week_ends_inside_a_peak() -> None:
+    # Raj's 22 h in the first week break his 20 h cap; his shift across the week's end keeps the
+    # 2 h after midnight, within the rules.
+    team = scenario(engineers=BERLIN, horizon={"start": "2026-12-07", "days": 14},
+                    response_minutes={"asleep": 10},
+                    regions=[{"id": "eu", "timezone": "UTC", "peak_windows": [{"start": "22:00", "end": "02:00"}]}])
+    r = rota("t", shift("raj", "2026-12-07T08:00Z", "2026-12-07T17:00Z"),
+             shift("raj", "2026-12-09T08:00Z", "2026-12-09T17:00Z"),
+             shift("raj", "2026-12-13T20:00Z", "2026-12-14T02:00Z"))
+    assert_within_rules_is_a_resweep(team, r)
+    assert sum(c.covered_seconds for c in gap_report(team, r).p0_peak_within_rules) == 7200
+
+
+def test_a_report_for_one_region_lists_the_violations_of_those_serving_it() -> None:
+    regions = [{"id": "eu", "timezone": "Europe/Berlin"}, {"id": "in", "timezone": "Asia/Kolkata"}]
+    team = scenario(regions=regions, engineers=[{**BERLIN[0]}, {**BERLIN[1], "regions": ["in"]}])
+    r = rota("t", shift("ana", "2026-12-07T08:00Z", "2026-12-07T20:00Z"),
+             shift("raj", "2026-12-07T04:30Z", "2026-12-07T16:30Z"))
+    assert [v.engineer for v in gap_report(team, r).violations] == ["raj", "ana"]
+    assert [v.engineer for v in gap_report(team, r, region="eu").violations] == ["ana"]
