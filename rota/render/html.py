@@ -51,7 +51,7 @@ margin:0 auto;padding:16px 24px 48px;max-width:1240px;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid
 var(--rule);padding-bottom:4px}h3{font-size:15px;margin:16px 0 4px}
 .muted,.meta{color:var(--muted)}.note{color:var(--muted);font-style:italic}
-nav a{margin-right:12px}
+nav{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 .card{border:1px solid var(--rule);border-radius:6px;padding:10px 14px;min-width:200px;flex:1}
 .card .big{font-size:24px;font-weight:700;display:block}
@@ -60,12 +60,17 @@ nav a{margin-right:12px}
 svg text{font:11px system-ui,sans-serif;fill:#222}svg text.label{font-size:12px}
 svg .grid{stroke:#bbb;stroke-width:0.5}svg .midnight{stroke:#444;stroke-width:1}
 svg .peakmark{fill:#000}svg .daygap{font-weight:600}
-svg.heatmap{display:block;margin:2px 0 8px}.weeks{display:flex;flex-wrap:wrap;gap:0 28px}
+svg.heatmap{display:block;margin:2px 0 8px;max-width:100%;height:auto}.weeks{display:flex;flex-wrap:wrap;gap:0 28px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}
 caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border-bottom:1px solid #e3e3e3;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.when{white-space:nowrap}
-.gaps td:nth-child(9){min-width:220px}.gaps td:last-child{white-space:nowrap}
+.gaps{width:100%}.gaps td,.gaps th{overflow-wrap:anywhere}.gaps td.when{white-space:normal}
+.gaps td:last-child,.gaps td:nth-child(n+6):nth-child(-n+8){white-space:nowrap;overflow-wrap:normal}
+@media (max-width:700px){body{padding:12px 12px 32px}
+.gaps thead{display:none}.gaps,.gaps tbody,.gaps tr,.gaps td{display:block;width:auto}
+.gaps tr{border-bottom:2px solid var(--rule);padding:6px 0}.gaps td{border:0;padding:1px 0}
+.gaps td::before{content:attr(data-label) ": ";font-weight:600}.gaps td:last-child{white-space:normal}}
 .hire{color:#7a2e5f}.rules-note{display:block;color:#a33c00}.ok{color:#00664a;font-weight:600}
 .scroll{overflow-x:auto}
 @media print{nav{display:none}.scroll{overflow:visible}}
@@ -100,8 +105,8 @@ def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
         f'<div class="scroll">{timeline(team, on_call, team.lo, timeline_end)}</div></section>',
         '<section id="gaps"><h2>Gaps by exposure</h2>',
         f'<div class="scroll">{gap_table(report, scenario)}</div></section>',
-        '<section id="regions"><h2>Coverage by region</h2>', _region_table(report, scenario),
-        "</section>",
+        '<section id="regions"><h2>Coverage by region</h2>',
+        f'<div class="scroll">{_region_table(report, scenario)}</div></section>',
         '<section id="load"><h2>Load per engineer</h2>', _band_legend(),
         f'<div class="scroll">{load_table(report, scenario)}</div></section>',
         violations_section(report, scenario),

@@ -19,16 +19,20 @@ from rota.scenario import BANDS, Scenario
 from rota.spans import iso_z
 
 MAX_GAP_ROWS = 2000
+GAP_COLUMNS = ("#", "region", "severity", "when (region's local time)", "UTC", "hours", "need",
+               "have", "cause", "structural", "who (on call / on leave)", "exposure")
 BAR_WIDTH, BAR_HEIGHT = 240, 14
 
 
 def gap_table(report: GapReport, scenario: Scenario) -> str:
     gaps = sorted(report.gaps, key=gap_order)
+    if report.outside_horizon:
+        return ('<p class="note" id="no-gaps">No gaps known: this window lies outside the rota\'s '
+                "horizon, where nothing is known.</p>")
     if not gaps:
-        return '<p class="ok">No gaps: every requirement is met in this window.</p>'
+        return '<p class="ok" id="no-gaps">No gaps: every requirement is met in this window.</p>'
     shown = gaps[:MAX_GAP_ROWS]
-    head = ("#", "region", "severity", "when (region's local time)", "UTC", "hours", "need",
-            "have", "cause", "structural", "exposure")
+    head = GAP_COLUMNS
     out = ['<table class="gaps" id="gap-table">',
            f"<caption>{len(gaps)} gaps, largest exposure first</caption>",
            "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in head) + "</tr></thead>",
@@ -54,12 +58,28 @@ def _gap_row(number: int, gap: Gap, scenario: Scenario) -> str:
         str(number), escape(region.label), f"{gap.severity}{' peak' if gap.peak else ''}",
         when, f'<span title="{iso_z(gap.start)}/{iso_z(gap.end)}">{utc}</span>',
         f"{gap.seconds / 3600:.2f}",
-        str(gap.required), str(gap.qualified), cause, structural, exposure,
+        str(gap.required), str(gap.qualified), cause, structural, _people(gap, scenario), exposure,
     )
+    kinds = {3: "when", 4: "when", 10: "people"}
     return (f'<tr data-region="{escape(gap.region)}" data-cause="{gap.cause}" '
-            f'data-structural="{int(gap.structural)}">'
-            + "".join(f'<td class="when">{c}</td>' if i in (3, 4) else f"<td>{c}</td>"
+            f'data-structural="{int(gap.structural)}" data-start="{gap.start}">'
+            + "".join(f'<td{_kind(kinds.get(i))} data-label="{escape(GAP_COLUMNS[i])}">{c}</td>'
                       for i, c in enumerate(cells)) + "</tr>")
+
+
+def _kind(name: str | None) -> str:
+    return f' class="{name}"' if name else ""
+
+
+def _people(gap: Gap, scenario: Scenario) -> str:
+    """Whom to ask about the gap: who serving the region was on call in it, and who on leave."""
+    def names(ids: tuple[str, ...]) -> str:
+        return ", ".join(escape(scenario.engineer_by_id[e].label) for e in ids) or "nobody"
+
+    text = f"on call: {names(gap.on_call)}"
+    if gap.on_leave:
+        text += f'<br><span class="muted">on leave: {names(gap.on_leave)}</span>'
+    return text
 
 
 def load_table(report: GapReport, scenario: Scenario) -> str:

@@ -136,3 +136,21 @@ def test_hire_advice_counts_the_candidates_own_public_holidays() -> None:
     assert hire == [("Europe/Berlin", "UTC+01:00, holidays DE", "20.0"),
                     ("Asia/Dubai", "UTC+04:00, holidays AE", "14.0")]
     assert "hiring.candidates" in page and "not taken into account" not in page
+
+
+def test_a_window_outside_the_horizon_claims_no_coverage(berlin: Scenario) -> None:
+    import datetime as dt
+
+    planned = rota("t", shift("ana", "2026-12-07T17:00Z", "2026-12-07T23:00Z"))
+    start = berlin.horizon.end_at + dt.timedelta(days=30)
+    page = report_page(berlin, planned, gap_report(berlin, planned, start, start + dt.timedelta(days=7)))
+    assert "outside the rota's horizon" in page and "every requirement is met" not in page
+
+
+def test_no_gaps_says_so_instead_of_an_empty_frame(berlin: Scenario) -> None:
+    covered = rota("t", *(shift("ana", f"2026-12-{d:02d}T00:00Z", f"2026-12-{d + 1:02d}T00:00Z")
+                          for d in range(7, 7 + berlin.horizon.days)))
+    report = gap_report(berlin, covered)
+    page = report_page(berlin, covered, report)
+    assert report.gaps == []
+    assert "No gaps: every requirement is met" in page and 'id="gap-table"' not in page
