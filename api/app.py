@@ -23,6 +23,7 @@ from rota_api.edge import RefuseControlCharacters
 from rota_api.routes import ROUTERS
 from rota_api.routes.now import NowFastPath
 from rota_api.settings import Settings
+from rota_api.unexpected import AnswerUnexpected
 
 
 def create_app(settings: Settings | None = None, *, planner: Planner | None = None) -> FastAPI:
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens)
     app.add_middleware(NowFastPath, services=services)
+    app.add_middleware(AnswerUnexpected)
     app.add_middleware(RefuseControlCharacters)
     return app
 

@@ -21,7 +21,8 @@ from rota_api.settings import Settings  # noqa: E402
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
     settings = Settings(database_url=database_url, slack_signing_secret=SLACK_SECRET,
-                        plan_max_seconds=60, token_cache_seconds=0)
+                        plan_max_seconds=60, token_cache_seconds=0,
+                        plan_queue="embedded")  # the procrastinate queue: tests/jobs
     with TestClient(create_app(settings, planner=FakePlanner())) as test_client:
         yield test_client
 
