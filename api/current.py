@@ -12,7 +12,10 @@ The index spans the scenario's horizon and is built with the entry; an instant o
 is answered without it (`outside_horizon`, `rota.now`). `NowIndex` fills small caches lazily, so
 queries on one index are serialised by a lock (they take microseconds).
 Loading a team's entry (the index build: seconds for a 2,000-engineer year) holds that team's
-lock only.
+lock only, and while it loads, the team's other requests are answered from its previous entry
+(the state before the write: a published version, never a mix) instead of waiting, so a publish
+every second does not stall `now`. A sequential client sees its own write: its next request
+finds nobody loading and loads the new state itself.
 """
 
 from __future__ import annotations
@@ -118,13 +121,20 @@ class CurrentCache:
         if entry is not None and entry.revision == revision:
             entry.checked = checked
             return entry
-        with self._team_lock(team):
+        lock = self._team_lock(team)
+        if entry is not None and not lock.acquire(blocking=False):
+            return entry  # a newer state is being loaded: answer from the last (a published one)
+        if entry is None:
+            lock.acquire()
+        try:
             entry = self._entries.get(team)
             if entry is None or entry.revision < revision:
                 entry = self._load(team)
                 self._entries[team] = entry
             entry.checked = checked
             return entry
+        finally:
+            lock.release()
 
     def _team_lock(self, team: str) -> threading.Lock:
         """One lock per team: a big team's index build never holds up another team's `now`."""
@@ -135,8 +145,13 @@ class CurrentCache:
             return lock
 
     def forget(self, team: str) -> None:
-        """Drop a team's entry after this process committed a change to it."""
-        self._entries.pop(team, None)
+        """After this process committed a change to a team: check its entry on the next use.
+
+        The entry is kept: while one request loads the new state, others are answered from it.
+        """
+        entry = self._entries.get(team)
+        if entry is not None:
+            entry.checked = float("-inf")
 
     def _load(self, team: str) -> Current:
         state = self.store.teams.state(team)
