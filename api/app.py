@@ -20,6 +20,7 @@ from rota_api.bodylimit import BodyLimit
 from rota_api.current import CurrentCache
 from rota_api.deps import Services
 from rota_api.edge import RefuseControlCharacters
+from rota_api.metrics import HttpMetrics
 from rota_api.routes import ROUTERS
 from rota_api.routes.now import NowFastPath
 from rota_api.settings import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     app.add_middleware(NowFastPath, services=services)
     app.add_middleware(AnswerUnexpected)
     app.add_middleware(RefuseControlCharacters)
+    app.add_middleware(HttpMetrics)
     return app
 
 

@@ -1,7 +1,7 @@
 """Suite-wide fixtures and rules. `database_url` gives each store or API test a fresh store: a SQLite
 file, and (marked `postgres`) the emptied database at `ROTA_TEST_POSTGRES_URL`. In CI (`.ci/run`)
-PostgreSQL and Chromium are installed, and a test marked `postgres` or `browser` that skips there
-is a failure, not a quiet pass."""
+PostgreSQL, Chromium and promtool are installed, and a test marked `postgres`, `browser` or
+`promtool` that skips there is a failure, not a quiet pass."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-_REQUIRED = {"postgres": "ROTA_TEST_REQUIRE_POSTGRES", "browser": "ROTA_TEST_REQUIRE_BROWSER"}
+_REQUIRED = {"postgres": "ROTA_TEST_REQUIRE_POSTGRES", "browser": "ROTA_TEST_REQUIRE_BROWSER",
+             "promtool": "ROTA_TEST_REQUIRE_PROMTOOL"}
 
 
 @pytest.hookimpl(wrapper=True)

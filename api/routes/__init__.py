@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from rota_api import metrics
 from rota_api.compat import opsgenie, pagerduty
 from rota_api.routes import (
     calendars,
@@ -23,5 +24,5 @@ from rota_api.routes import (
 ROUTERS: list[APIRouter] = [
     now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
     gaps.router, handoffs.router, calendars.router, report.router, slack.router,
-    pagerduty.router, opsgenie.router, docs.router,
+    pagerduty.router, opsgenie.router, docs.router, metrics.router,
 ]

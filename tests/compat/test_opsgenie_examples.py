@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import Server, Stored
+from servekit import Server, Stored
 
 PEAK = "2026-12-08T19:00:00Z"
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pagerduty
 import pytest
-from conftest import ROTA, SCENARIO, Server, Stored
+from servekit import ROTA, SCENARIO, Server, Stored
 
 from rota.report import gap_report
 

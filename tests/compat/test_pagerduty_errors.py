@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Stored
 from fastapi.testclient import TestClient
+from servekit import Stored
 
 PEAK = "2026-12-08T19:00:00Z"
 
