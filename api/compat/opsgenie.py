@@ -25,8 +25,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
 from rota.errors import InvalidInput, NotFound, RotaError
 from rota.oncall_entries import Entry, fastest_key
@@ -44,9 +44,9 @@ router = APIRouter(prefix="/opsgenie", tags=["compat: Opsgenie"])
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def _answer(started: float, body: dict[str, Any], status: int = 200) -> JSONResponse:
-    return JSONResponse({**body, "took": round(time.perf_counter() - started, 3),
-                         "requestId": str(uuid.uuid4())}, status_code=status)
+def _answer(started: float, body: dict[str, Any], status: int = 200) -> Response:
+    envelope = {**body, "took": round(time.perf_counter() - started, 3), "requestId": str(uuid.uuid4())}
+    return Response(orjson.dumps(envelope), status_code=status, media_type="application/json")
 
 
 def vendor_errors(handler: Callable[[Request, float], Awaitable[Response]]) -> Handler:

@@ -21,8 +21,8 @@ import functools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from rota.errors import InvalidInput, NotFound, RotaError
@@ -50,8 +50,8 @@ ONCALL_INCLUDES = {"users", "schedules", "escalation_policies"}
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def _json(body: dict[str, Any], status: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
+def _json(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 def vendor_errors(handler: Handler) -> Handler:
