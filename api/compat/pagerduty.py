@@ -120,7 +120,7 @@ def _page(query: Mapping[str, str], items: list[Any], key: str,
 
 async def _teams(directory: Directory, ids: set[str]) -> list[Current]:
     """The current state of the teams the ids name (every readable team when there are none)."""
-    names = sorted({split_id(i)[0] for i in ids if "." in i}) if ids else await directory.team_ids()
+    names = sorted({i.partition(".")[0] for i in ids} - {""}) if ids else await directory.team_ids()
     found = []
     for team in names:
         try:

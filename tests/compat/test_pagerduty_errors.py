@@ -76,3 +76,10 @@ def test_earliest_and_user_filter(client: TestClient, stored: Stored) -> None:
         ("follow.apac", 1, "2026-12-08T23:00:00Z"),
         ("follow.apac", 2, "2026-12-08T16:00:00Z"),
     ]
+
+
+@pytest.mark.parametrize("ids", ["ghost.eu", "nodot", "follow.", ".eu", "follow.mars"])
+def test_filters_naming_nothing_match_nothing(client: TestClient, stored: Stored, ids: str) -> None:
+    got = client.get(f"/pagerduty/oncalls?since={PEAK}&until={PEAK}&escalation_policy_ids[]={ids}",
+                     headers=token(stored.read))
+    assert got.status_code == 200 and got.json()["oncalls"] == []
