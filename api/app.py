@@ -17,6 +17,7 @@ from rota.store import Store
 from rota_api import openapi, problems
 from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
+from rota_api.compat.pagerduty import OncallsFastPath
 from rota_api.current import CurrentCache
 from rota_api.deps import Services
 from rota_api.edge import RefuseControlCharacters
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens)
     app.add_middleware(NowFastPath, services=services)
+    app.add_middleware(OncallsFastPath)
     app.add_middleware(AnswerUnexpected)
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(HttpMetrics)

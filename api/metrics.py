@@ -41,7 +41,8 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from typing import get_args
+from functools import lru_cache
+from typing import Any, get_args
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -292,8 +293,15 @@ class HttpMetrics:
             await self.app(scope, receive, sending)
         finally:
             route = _route(scope)
-            _requests.labels(scope["method"], route, str(status[0])).inc()
-            _latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+            counter, histogram = _children(scope["method"], route, status[0])
+            counter.inc()
+            histogram.observe(time.perf_counter() - started)
+
+
+@lru_cache(maxsize=1024)
+def _children(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The labelled counter and histogram (labels are bounded: methods, route templates, statuses)."""
+    return _requests.labels(method, route, str(status)), _latency.labels(method, route)
 
 
 def _route(scope: Scope) -> str:
@@ -303,4 +311,6 @@ def _route(scope: Scope) -> str:
         return path
     if scope["path"].startswith("/v1/teams/") and scope["path"].endswith("/now"):
         return "/v1/teams/{team}/now"  # served by the fast path, ahead of the router
+    if scope["path"] == "/pagerduty/oncalls":
+        return "/pagerduty/oncalls"  # likewise
     return "unmatched"

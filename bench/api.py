@@ -1,4 +1,5 @@
-"""Benchmark: `GET /v1/teams/{team}/now` against a constant JSON endpoint on the same uvicorn.
+"""Benchmark: `GET /v1/teams/{team}/now` and PagerDuty's `GET /pagerduty/oncalls` against a
+constant JSON endpoint on the same uvicorn.
 
 Run: `python bench/api.py [--requests N] [--connections C] [--paced-seconds S]`.
 
@@ -9,10 +10,12 @@ Run: `python bench/api.py [--requests N] [--connections C] [--paced-seconds S]`.
    endpoint (another subprocess), both through uvicorn with `rota.cli.service.UVICORN_OPTIONS`.
 3. From a third process drives each with a bounded number of keep-alive requests over
    127.0.0.1 (a minimal HTTP/1.1 client on asyncio streams, so the client costs little), and
-   then `now` alone, paced at 200 requests per second.
+   then `now` and `oncalls` alone, each paced at 200 requests per second. `oncalls` is asked as
+   a PagerDuty bot asks it: `?escalation_policy_ids[]=bench.eu` (on call now for one policy) with
+   `Authorization: Token token=...`.
 
-Prints requests per second of both, their ratio (target >= 0.6) and the paced p50/p99 latency
-(target p99 < 20 ms). A benchmark, not a test: numbers depend on the machine and its load. On a
+Prints requests per second of each, their ratio to the constant endpoint (target >= 0.6) and the
+paced p50/p99 latency (target p99 < 20 ms). A benchmark, not a test: numbers depend on the machine and its load. On a
 shared machine the requests per server CPU second (from /proc) are the steadier comparison.
 """
 
@@ -120,7 +123,8 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reque
 
 
 def _request(path: str, token: str | None) -> bytes:
-    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    scheme = "Token token=" if path.startswith("/pagerduty/") else "Bearer "
+    auth = f"Authorization: {scheme}{token}\r\n" if token else ""
     return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Connection: keep-alive\r\n\r\n"
             ).encode()
 
@@ -203,27 +207,24 @@ def drive(config: dict) -> dict:
     round is the one least disturbed by other work; the medians are printed beside it."""
 
     async def run() -> dict:
-        now_rounds, const_rounds, now_cpu, const_cpu, failures = [], [], [], [], 0
+        rounds: dict[str, list[float]] = {name: [] for name in [*config["paths"], "constant"]}
+        per_cpu: dict[str, list[float]] = {name: [] for name in rounds}
+        failures = 0
         share = config["requests"] // config["rounds"]
+        targets = [(name, config["rota_pid"], config["rota_port"], path, config["token"])
+                   for name, path in config["paths"].items()]
+        targets.append(("constant", config["const_pid"], config["const_port"], "/constant", None))
         for _ in range(config["rounds"]):
-            rps, per_cpu, failed = await measured(config["rota_pid"], config["rota_port"],
-                                                  config["now_path"], config["token"], share,
-                                                  config["connections"], config["limit"])
-            now_rounds.append(rps)
-            now_cpu.append(per_cpu)
-            failures += failed
-            rps, per_cpu, failed = await measured(config["const_pid"], config["const_port"],
-                                                  "/constant", None, share,
-                                                  config["connections"], config["limit"])
-            const_rounds.append(rps)
-            const_cpu.append(per_cpu)
-            failures += failed
-        latencies = await paced(config["rota_port"], config["now_path"], config["token"],
-                                200, config["paced_seconds"])
-        return {"now_rps": max(now_rounds), "const_rps": max(const_rounds),
-                "now_rounds": now_rounds, "const_rounds": const_rounds,
-                "now_per_cpu": statistics.median(now_cpu),
-                "const_per_cpu": statistics.median(const_cpu),
+            for name, pid, port, path, token in targets:
+                rps, cpu_rate, failed = await measured(pid, port, path, token, share,
+                                                       config["connections"], config["limit"])
+                rounds[name].append(rps)
+                per_cpu[name].append(cpu_rate)
+                failures += failed
+        latencies = {name: await paced(config["rota_port"], path, config["token"], 200,
+                                       config["paced_seconds"])
+                     for name, path in config["paths"].items()}
+        return {"rounds": rounds, "per_cpu": {k: statistics.median(v) for k, v in per_cpu.items()},
                 "failures": failures, "latencies": latencies}
 
     return asyncio.run(run())
@@ -285,7 +286,9 @@ def main() -> None:
         wait_ready(f"http://127.0.0.1:{const_port}/constant")
         config = {"rota_port": rota_port, "const_port": const_port, "token": token,
                   "rota_pid": servers[0].pid, "const_pid": servers[1].pid,
-                  "now_path": "/v1/teams/bench/now?region=eu", "requests": args.requests,
+                  "paths": {"now": "/v1/teams/bench/now?region=eu",
+                            "oncalls": "/pagerduty/oncalls?escalation_policy_ids%5B%5D=bench.eu"},
+                  "requests": args.requests,
                   "connections": args.connections, "limit": args.limit_seconds,
                   "rounds": args.rounds,
                   "paced_seconds": args.paced_seconds}
@@ -300,23 +303,26 @@ def main() -> None:
 
 
 def report(result: dict, shifts: int, backend: str) -> None:
-    latencies = sorted(result["latencies"])
-    p50 = statistics.median(latencies)
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    ratio = result["now_rps"] / result["const_rps"]
-    median_ratio = statistics.median(result["now_rounds"]) / statistics.median(result["const_rounds"])
+    rounds = result["rounds"]
+    const = rounds["constant"]
     print(f"rota: 40 engineers, 4 regions, 28 days, {shifts} shifts; {backend} store")
-    rounds = ", ".join(f"{r:.0f}" for r in result["now_rounds"])
-    print(f"GET /v1/teams/bench/now?region=eu  {result['now_rps']:8.0f} req/s best (rounds {rounds})")
-    rounds = ", ".join(f"{r:.0f}" for r in result["const_rounds"])
-    print(f"GET /constant (same uvicorn)        {result['const_rps']:8.0f} req/s best (rounds {rounds})")
-    print(f"ratio now/constant (best rounds)    {ratio:8.2f}   (target >= 0.6; "
-          f"of the medians {median_ratio:.2f})")
-    cpu_ratio = result["now_per_cpu"] / result["const_per_cpu"]
-    print(f"per server CPU second (median)      now {result['now_per_cpu']:.0f}, constant "
-          f"{result['const_per_cpu']:.0f}, ratio {cpu_ratio:.2f}")
-    print(f"paced 200 req/s, {len(latencies)} requests: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
-          f"(target p99 < 20 ms)")
+    labels = {"now": "GET /v1/teams/bench/now?region=eu", "constant": "GET /constant (same uvicorn)",
+              "oncalls": "GET /pagerduty/oncalls?escalation_policy_ids[]=bench.eu"}
+    for name, figures in rounds.items():
+        listed = ", ".join(f"{r:.0f}" for r in figures)
+        print(f"{labels[name]:55s} {max(figures):8.0f} req/s best (rounds {listed})")
+    for name in result["latencies"]:
+        ratio = max(rounds[name]) / max(const)
+        median_ratio = statistics.median(rounds[name]) / statistics.median(const)
+        cpu_ratio = result["per_cpu"][name] / result["per_cpu"]["constant"]
+        print(f"ratio {name}/constant: best rounds {ratio:.2f}, medians {median_ratio:.2f}, "
+              f"per server CPU second {cpu_ratio:.2f} (target >= 0.6)")
+    for name, latencies in result["latencies"].items():
+        latencies = sorted(latencies)
+        p50 = statistics.median(latencies)
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        print(f"{name} paced 200 req/s, {len(latencies)} requests: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+              f"(target p99 < 20 ms)")
     print(f"non-200 answers: {result['failures']}")
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rota.errors import InvalidInput, NotFound, RotaError
 from rota.oncall_entries import Entry, fastest_key
@@ -178,8 +179,26 @@ async def list_oncalls(request: Request) -> Response:
             chosen.sort(key=lambda e: (e.level, max(e.start, lo),
                                        fastest_key(team, e.engineer, max(e.start, lo))))
             found += [(scenario, e) for e in (_earliest(chosen) if earliest else chosen)]
+    frozen = frozenset(include)
     return _json(_page(query, found, "oncalls",
-                       lambda pair: shape.oncall(render, pair[0], pair[1], include)))
+                       lambda pair: shape.cached_oncall(render, shape.Held(pair[0]), pair[1], frozen)))
+
+
+class OncallsFastPath:
+    """Serves `GET /pagerduty/oncalls` ahead of FastAPI's routing (ASGI middleware), as
+    `NowFastPath` serves `now`: the bots' hot path; the same handler, answers and errors."""
+
+    PATH = "/pagerduty/oncalls"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        response = await list_oncalls(Request(scope, receive))
+        await response(scope, receive, send)
 
 
 def _earliest(entries: list[Entry]) -> list[Entry]:

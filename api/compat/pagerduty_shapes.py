@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rota.oncall_entries import Entry
@@ -131,6 +132,27 @@ def escalation_policy(r: Render, scenario: Scenario, region: Region) -> dict[str
         ],
         "services": [], "teams": [],
     }
+
+
+class Held:
+    """A scenario as a cache key: by identity (one object per team state), kept alive by the cache."""
+
+    __slots__ = ("scenario",)
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+
+    def __hash__(self) -> int:
+        return id(self.scenario)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Held) and other.scenario is self.scenario
+
+
+@lru_cache(maxsize=8192)
+def cached_oncall(r: Render, held: Held, entry: Entry, include: frozenset[str]) -> dict[str, Any]:
+    """`oncall`, built once per request shape, team state and entry (answers repeat them)."""
+    return oncall(r, held.scenario, entry, set(include))
 
 
 def oncall(r: Render, scenario: Scenario, entry: Entry, include: set[str]) -> dict[str, Any]:
