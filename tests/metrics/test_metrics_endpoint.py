@@ -23,6 +23,8 @@ NOW = to_ts(dt.datetime(2026, 12, 8, 19, tzinfo=dt.UTC))  # London's peak: Bo an
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(metrics, "clock", lambda: NOW)
+    # no background look-ahead thread outliving a test (it would hold the store the next one empties)
+    monkeypatch.setattr(metrics.TeamTextCache, "look_ahead", lambda *args: None)
 
 
 def scrape(client: TestClient, token: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
