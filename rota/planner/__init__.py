@@ -37,8 +37,9 @@ from rota.planner.candidates import (
 )
 from rota.planner.constructive import constructive_start
 from rota.planner.grid import add_coverage
+from rota.planner.lns import LnsResult, improve
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
-from rota.planner.outcome import achievement, against_current, standing
+from rota.planner.outcome import Standing, achievement, against_current, standing
 from rota.planner.peakproof import PeakProof, prove_peak
 from rota.planner.pins import (
     check_forced_together,
@@ -74,6 +75,7 @@ WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
 CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
 BIG_ENGINEER_DAYS = 1_500
+EXPLAIN_MARGIN = 0.0  # seconds before the limit at which the report stops explaining gaps
 
 
 @dataclass(frozen=True)
@@ -118,14 +120,49 @@ def plan(
     floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands))]
     floor_seconds = time.monotonic() - began
     proof = search = pm = None
-    if clock.room_for_search() and not (stop is not None and stop.is_set()):
-        if options.previous is None and clock.room_for_proof():
+    start, windows = floor, None
+    if not (stop is not None and stop.is_set()):
+        if options.previous is None and not options.deterministic and clock.room_for_proof():
             proof = run_proof(scenario, team, forced, now, options, clock, floor, on_progress, stop)
         if proof is not None:
             cands = with_extra(scenario, team, cands, proof.shifts)
-        pm = build_model(scenario, team, cands)
-        search = run_search(pm, options, clock, proof, floor, on_progress, stop)
-    return finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options)
+            start = around(scenario, team, cands, proof.shifts)
+        windows = run_windows(scenario, team, cands, start, options, clock, on_progress, stop)
+        start = [cands[i] for i in sorted(windows.chosen)]
+        if clock.room_for_search() and not (stop is not None and stop.is_set()):
+            pm = build_model(scenario, team, cands)
+            search = run_search(pm, options, clock, proof, start, on_progress, stop)
+    result = finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options,
+                    (start, windows))
+    result.report["stopped"] = result.report["stopped"] or bool(stop is not None and stop.is_set())
+    return result
+
+
+def around(scenario: Scenario, team: TeamTime, cands: list[Candidate],
+           shifts: list[Candidate]) -> list[Candidate]:
+    """The constructive start completing `shifts` (kept whole) with shifts for what they leave open."""
+    chosen = {(c.eng, c.start, c.end) for c in shifts}
+    keep = sorted((i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in chosen),
+                  key=lambda i: cands[i].start)
+    return [cands[i] for i in constructive_start(scenario, team, cands, keep)]
+
+
+def run_windows(
+    scenario: Scenario, team: TeamTime, cands: list[Candidate], start: list[Candidate],
+    options: PlanOptions, clock: Clock, on_progress: Callable[[Progress], None] | None,
+    stop: threading.Event | None,
+) -> LnsResult:
+    """Window-by-window improvement of `start` (`lns.py`) for its share of the time."""
+    keys = {(c.eng, c.start, c.end) for c in start}
+    chosen = {i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys}
+
+    def rate(positions: set[int]) -> Standing:
+        picked = SearchResult(status="FEASIBLE", chosen=sorted(positions))
+        return standing(team, to_rota(scenario, cands, picked, options.previous))
+
+    settings = search_settings(options, len(cands), 0.0)
+    return improve(scenario, team, cands, chosen, clock.window_seconds(), settings, rate,
+                   on_progress, stop)
 
 
 def run_proof(
@@ -139,15 +176,14 @@ def run_proof(
 
 
 def run_search(
-    pm: PlanModel, options: PlanOptions, clock: Clock, proof: PeakProof | None, floor: list[Candidate],
+    pm: PlanModel, options: PlanOptions, clock: Clock, proof: PeakProof | None, start: list[Candidate],
     on_progress: Callable[[Progress], None] | None, stop: threading.Event | None,
 ) -> SearchResult:
-    spent = proof.budget if proof is not None and options.deterministic else 0.0
-    settings = search_settings(options, len(pm.cands), max(clock.search_seconds() - spent, 0.1))
-    start = starting_point(pm, options, proof, settings, floor)
-    if wants_warm_start(pm) and options.previous is None:
-        start = warmed(pm, start, options, on_progress, stop, seeded=True)
-    search = solve_staged(pm, start.terms, start.settings, start.hint, on_progress, stop, start.valid)
+    settings = search_settings(options, len(pm.cands), clock.search_seconds())
+    begin = starting_point(pm, options, proof, settings, start)
+    if wants_warm_start(pm) and options.previous is None and not options.deterministic:
+        begin = warmed(pm, begin, options, on_progress, stop, seeded=True)
+    search = solve_staged(pm, begin.terms, begin.settings, begin.hint, on_progress, stop, begin.valid)
     if proof is not None:
         search.stages.insert(0, proof.stage)
         if proof.stage.status != "OPTIMAL" and search.status == "OPTIMAL":
@@ -158,39 +194,54 @@ def run_search(
 def finish(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], pm: PlanModel | None,
     search: SearchResult | None, proof: PeakProof | None, floor: list[Candidate], floor_seconds: float,
-    clock: Clock, options: PlanOptions,
+    clock: Clock, options: PlanOptions, improved: tuple[list[Candidate], LnsResult | None],
 ) -> PlanResult:
-    """The search's rota unless the constructive start is better (or the only one), and its report."""
-    keys = {(c.eng, c.start, c.end) for c in floor}
-    floor_chosen = [i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys]
-    floor_search = SearchResult(status="FEASIBLE", chosen=floor_chosen)
-    floor_rota = to_rota(scenario, cands, floor_search, options.previous)
-    floor_standing = standing(team, floor_rota)
-    use_floor = search is None or search.chosen is None
+    """The best rota found by the core's gap analysis (P0 peak uncovered, then all uncovered):
+    the search's, the windows', or the constructive start; on a tie the later step's (it also
+    improved the comfort terms). Then its report, saying which it is."""
+    def rate(chosen: list[int]) -> Standing:
+        return standing(team, to_rota(scenario, cands, SearchResult("FEASIBLE", chosen), options.previous))
+
+    floor_chosen = positions(cands, floor)
+    floor_standing = rate(floor_chosen)
+    best = (floor_standing.key(), 2, floor_chosen, "constructive")
+    start_chosen = positions(cands, improved[0])
+    if start_chosen != floor_chosen:
+        best = min(best, (rate(start_chosen).key(), 1, start_chosen, "windows"))
     if search is not None and search.chosen is not None:
-        rota = to_rota(scenario, cands, search, options.previous)
-        # Worse than the start, or the start itself without a proof: the start is what we have.
-        use_floor = standing(team, rota).key() > floor_standing.key() or (
-            sorted(search.chosen) == floor_chosen and search.status != "OPTIMAL")
-    if use_floor:
-        stages = search.stages if search is not None else []
-        stopped = search.stopped if search is not None else False
-        search = SearchResult(status="FEASIBLE", chosen=floor_chosen, stages=stages, stopped=stopped)
+        chosen = sorted(search.chosen)
+        if chosen not in (floor_chosen, start_chosen) or search.status == "OPTIMAL":
+            best = min(best, (rate(chosen).key(), 0, chosen, "search"))
+    source = best[3]
+    stages = search.stages if search is not None else []
+    if source != "search":
+        search = SearchResult(status="FEASIBLE", chosen=best[2], stages=stages,
+                              stopped=search.stopped if search is not None else False)
     assert search is not None
     search.seconds = clock.elapsed()
-    result = achievement(search, use_floor)
+    result = achievement(search, source)
     rota = to_rota(scenario, cands, search, options.previous, result)
     short = not options.deterministic and clock.limit - clock.elapsed() < 2 * clock.report_reserve()
+    deadline = None if options.deterministic else clock.started + clock.limit - EXPLAIN_MARGIN
     report = build_report(scenario, team, pm, cands, search, rota, options,
-                          EXPLAINED_GAPS_SHORT if short else EXPLAINED_GAPS)
+                          EXPLAINED_GAPS_SHORT if short else EXPLAINED_GAPS, deadline)
     report.update(result)
     report["constructive"] = {**floor_standing.to_json(), "seconds": round(floor_seconds, 3)}
+    windows = improved[1]
+    if windows is not None:
+        report["windows"] = {"solved": windows.windows, "improved": windows.improved,
+                             "seconds": round(windows.seconds, 3)}
     if options.previous is not None:
         report["against_current"] = against_current(standing(team, rota), team, options.previous)
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
     report["seconds"] = round(clock.elapsed(), 3)
     return PlanResult(search.status, rota, report)
+
+
+def positions(cands: list[Candidate], shifts: list[Candidate]) -> list[int]:
+    keys = {(c.eng, c.start, c.end) for c in shifts}
+    return [i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys]
 
 
 def previous_positions(cands: list[Candidate]) -> list[int]:
@@ -236,20 +287,29 @@ class Start:
 
 def starting_point(
     pm: PlanModel, options: PlanOptions, proof: PeakProof | None, settings: SearchSettings,
-    floor: list[Candidate],
+    start: list[Candidate],
 ) -> Start:
-    """The terms in order and the hint: the constructive rota, around the proof's rota if any.
+    """The terms in order and the hint: the rota the windows left (`start`, which keeps the rules).
 
-    With a proof the peak stage is done: the model keeps its optimum and starts from its rota,
-    which the constructive start completes with shifts for the demand it left open.
+    With a proof the peak stage is done: the model keeps its optimum (the start contains the
+    proof's rota, improved only where the peak stays as good). With `deterministic` the coverage
+    terms stay as the windows left them and only the comfort stages run, so a longer limit can
+    only run more windows (`lns.py`): more time is never worse.
     """
     terms = [stage(pm) for stage in STAGES]
     if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
         terms = [lexicographic(uncovered(pm), changes(pm)), *terms[2:]]
+    keys = {(c.eng, c.start, c.end) for c in start}
+    hint = [1 if (c.eng, c.start, c.end) in keys else 0 for c in pm.cands]
+    valid = rules_hold(pm.scenario, pm.team, [c for c, h in zip(pm.cands, hint, strict=True) if h])
+    if options.deterministic and options.previous is None and valid:
+        full = pm.complete_hint(hint)
+        for term in terms[:2]:
+            held = term.value_at(full)
+            if held is not None and not isinstance(term.expr, int):
+                pm.model.add(term.expr <= held)
+        return Start(terms[2:], dataclasses.replace(settings, shares=()), hint, valid)
     if proof is None:
-        keys = {(c.eng, c.start, c.end) for c in floor}
-        hint = [1 if (c.eng, c.start, c.end) in keys else 0 for c in pm.cands]
-        valid = rules_hold(pm.scenario, pm.team, [c for c, h in zip(pm.cands, hint, strict=True) if h])
         return Start(terms, settings, hint, valid)
     keep_term(pm, terms[0], proof.stage)
     # The later stages keep their shares of what the proof left. They start from a complete hint,
@@ -259,14 +319,7 @@ def starting_point(
     rest = 1.0 - STAGE_SHARES[0]
     settings = dataclasses.replace(settings, shares=tuple(w / rest for w in STAGE_SHARES[1:]),
                                    presolve_first=False)
-    chosen = {(c.eng, c.start, c.end) for c in proof.shifts}
-    keep = sorted((i for i, c in enumerate(pm.cands) if (c.eng, c.start, c.end) in chosen),
-                  key=lambda i: pm.cands[i].start)
-    filled = constructive_start(pm.scenario, pm.team, pm.cands, keep)
-    hint = [0] * len(pm.cands)
-    for i in filled:
-        hint[i] = 1
-    return Start(terms[1:], settings, hint, True)
+    return Start(terms[1:], settings, hint, valid)
 
 
 def warmed(

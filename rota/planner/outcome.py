@@ -3,9 +3,10 @@
 `achieved` is one of:
 
 - `proved_optimal`: every stage of the staged search was proved optimal;
-- `improved`: the search's rota, at least as good as the constructive start (P0 peak uncovered,
-  then all-demand uncovered), but not proved optimal; `gap_stage` names the first stage not
-  proved and `gap` is that stage's own optimality gap, (value - bound) / value;
+- `improved`: a rota at least as good as the constructive start (P0 peak uncovered, then
+  all-demand uncovered), not proved optimal: the staged search's, where `gap_stage` names the
+  first stage not proved and `gap` is that stage's own optimality gap, (value - bound) / value; or
+  the time windows' (`lns.py`), with no bound to measure a gap against (both null);
 - `constructive`: the constructive start itself (`constructive.py`): the search had no time, found
   nothing, or found nothing better.
 
@@ -20,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rota.report import GapReport, report_from
+from rota.coverage import sweep_region
+from rota.oncall import rota_on_call
+from rota.report import GapReport
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.team import TeamTime, horizon_range, team_time
@@ -53,7 +56,12 @@ def standing_of(core: GapReport, shifts: int) -> Standing:
 
 
 def standing(team: TeamTime, rota: Rota) -> Standing:
-    return standing_of(report_from(team, rota), len(rota.shifts))
+    """The rota's standing from the core's coverage sweep alone (no burden or rule report)."""
+    on_call = rota_on_call(rota, team.lo, team.hi)
+    gaps = [g for region in team.scenario.regions
+            for g in sweep_region(team, region, on_call).gaps]
+    p0_peak = sum(g.seconds for g in gaps if g.peak and g.severity == "P0")
+    return Standing(p0_peak // 60, sum(g.seconds for g in gaps) // 60, len(rota.shifts))
 
 
 def stage_gap(stage: StageResult) -> float | None:
@@ -65,10 +73,13 @@ def stage_gap(stage: StageResult) -> float | None:
     return round(max(stage.value - stage.bound, 0.0) / abs(stage.value), 6)
 
 
-def achievement(search: SearchResult | None, constructive: bool) -> dict[str, Any]:
-    """`achieved`, and for `improved` the first stage not proved optimal with its gap."""
-    if constructive or search is None or not search.stages:
+def achievement(search: SearchResult | None, source: str) -> dict[str, Any]:
+    """`achieved` for the rota of `source` ("search", "windows" or "constructive"), and for an
+    unproved search's rota the first stage not proved optimal with its gap."""
+    if source == "constructive" or search is None:
         return {"achieved": "constructive", "gap_stage": None, "gap": None}
+    if source == "windows" or not search.stages:
+        return {"achieved": "improved", "gap_stage": None, "gap": None}
     if search.status == "OPTIMAL":
         return {"achieved": "proved_optimal", "gap_stage": None, "gap": 0.0}
     open_stage = next((s for s in search.stages if s.status != "OPTIMAL"), None)

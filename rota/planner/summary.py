@@ -6,6 +6,7 @@ shortfall variables, so the report states what `rota gaps` will show.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,7 @@ def peak_proved(search: SearchResult) -> bool:
 def build_report(
     scenario: Scenario, team: TeamTime, pm: PlanModel | None, cands: list[Candidate],
     search: SearchResult, rota: Rota, options: PlanOptions, explained: int = EXPLAINED_GAPS,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
     """The plan's report; `pm` is None when no model was built (the constructive start only)."""
     core = report_from(team, rota)
@@ -99,7 +101,7 @@ def build_report(
         "hire_suggestions": [h.to_json() for h in core.hiring],
     }
     report["gaps"], report["binding_rules"] = explain_gaps(scenario, team, cands, search, core,
-                                                              explained)
+                                                              explained, deadline)
     report["burden"] = [b.to_json() for b in core.engineers]
     report["fairness"] = fairness_figures(scenario, core)
     if options.previous is not None:
@@ -124,7 +126,7 @@ def coverage_summary(team: TeamTime, core: GapReport) -> dict[str, Any]:
 
 def explain_gaps(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], search: SearchResult,
-    core: GapReport, limit: int = EXPLAINED_GAPS,
+    core: GapReport, limit: int = EXPLAINED_GAPS, deadline: float | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Binding rules for the non-structural gaps, peak gaps first, then the largest.
 
@@ -134,7 +136,11 @@ def explain_gaps(
     """
     index = ChosenIndex(scenario, team, cands, search.chosen or [])
     worst = sorted((g for g in core.gaps if not g.structural), key=lambda g: (not g.peak, -g.seconds))
-    explained = {id(g): binding_rules(index, g) for g in worst[:limit]}
+    explained = {}
+    for g in worst[:limit]:
+        if deadline is not None and time.monotonic() > deadline:
+            break  # the time limit is spent: the largest gaps are explained, the rest not
+        explained[id(g)] = binding_rules(index, g)
     proved = peak_proved(search)
     totals: Counter[str] = Counter()
     out = []

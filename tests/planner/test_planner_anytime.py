@@ -14,6 +14,7 @@ import rota.planner as planner
 from rota.cli.planning import _headline
 from rota.planner import PlanOptions, plan
 from rota.planner.constructive import constructive_start
+from rota.planner.lns import LnsResult, improve
 from rota.planner.outcome import ACHIEVED, achievement, standing
 from rota.planner.search import SearchResult, StageResult
 from rota.team import horizon_range, team_time
@@ -96,10 +97,39 @@ def test_a_search_worse_than_the_constructive_start_is_not_returned(
 
     monkeypatch.setattr(planner, "solve_staged", empty_search)
     monkeypatch.setattr(planner, "prove_peak", lambda *_a, **_k: None)
+    monkeypatch.setattr(planner, "improve", lambda _s, _t, _c, chosen, *_a, **_k: LnsResult(chosen))
     result = plan(week, PlanOptions(time_limit_seconds=6.0, workers=2, deterministic=True))
     assert result.rota.shifts and violations(week, result.rota) == []
     assert result.report["achieved"] == "constructive"
     assert result.report["uncovered_minutes"] == result.report["constructive"]["uncovered_minutes"]
+
+
+def test_time_windows_keep_the_rules_and_never_make_the_rota_worse(week: Any) -> None:
+    team = team_time(week, *horizon_range(week))
+    cands = planner.gather_candidates(week, team, [], [], None)
+
+    def rate(chosen: set[int]) -> Any:
+        return standing(team, planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(chosen)), None))
+
+    start = set(constructive_start(week, team, cands))
+    settings = planner.search_settings(PlanOptions(deterministic=True, seed=3), len(cands), 0.0)
+    result = improve(week, team, cands, start, 1.0, settings, rate)
+    assert result.windows > 0
+    assert rate(result.chosen).key() <= rate(start).key()
+    rota = planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(result.chosen)), None)
+    assert violations(week, rota) == []
+
+
+def test_with_deterministic_more_time_is_never_worse(week: Any) -> None:
+    short, longer = (plan(week, PlanOptions(time_limit_seconds=limit, deterministic=True, seed=5))
+                     for limit in (0.8, 1.6))
+
+    def key(result: Any) -> tuple[int, int]:
+        return (result.report["coverage"]["p0_peak_uncovered_minutes"],
+                result.report["uncovered_minutes"])
+
+    assert key(longer) <= key(short)
+    assert violations(week, longer.rota) == []
 
 
 def test_a_plan_proved_optimal_says_so_everywhere() -> None:
@@ -122,7 +152,7 @@ def test_the_headline_gap_is_the_one_of_the_stage_it_names() -> None:
     """A re-plan stage FEASIBLE at value 30, bound 23 is a 23.33% gap, not 0.00%."""
     stage = StageResult("uncovered+changes", "FEASIBLE", 30.0, 23.0, 4.0, "minutes", scale=1000)
     search = SearchResult("FEASIBLE", [0], [stage])
-    result = achievement(search, constructive=False)
+    result = achievement(search, "search")
     assert result == {"achieved": "improved", "gap_stage": "uncovered+changes", "gap": 0.233333}
     report = {"model": {"shifts": 12}, "seconds": 4.2, "stages": [stage.to_json()], **result}
     line = _headline(report, Path("r.json"))
@@ -132,7 +162,7 @@ def test_the_headline_gap_is_the_one_of_the_stage_it_names() -> None:
 
 def test_a_constructive_plan_does_not_claim_a_solver_result() -> None:
     stage = StageResult("peak_uncovered", "UNKNOWN", None, None, 1.0, "minutes")
-    result = achievement(SearchResult("FEASIBLE", [1], [stage]), constructive=True)
+    result = achievement(SearchResult("FEASIBLE", [1], [stage]), "constructive")
     assert result["achieved"] == "constructive" and result["gap"] is None
     line = _headline({"model": {"shifts": 3}, "seconds": 2.0, "stages": [], **result}, Path("r.json"))
     assert "constructive start only" in line

@@ -64,8 +64,10 @@ def test_rota_records_the_solver(mixed: Any) -> None:
     _, result = mixed
     solver = result.rota.solver
     assert solver is not None and solver.status == result.status
-    assert solver.objective is not None and solver.bound is not None
-    assert solver.bound <= solver.objective + 1e-6
+    assert solver.model_dump()["achieved"] == result.report["achieved"]
+    if result.report["achieved"] != "constructive" and result.report["stages"]:
+        assert solver.objective is not None and solver.bound is not None
+        assert solver.bound <= solver.objective + 1e-6
 
 
 def test_every_non_structural_gap_names_its_binding_rules(mixed: Any) -> None:
