@@ -75,6 +75,9 @@ WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
 CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
 BIG_ENGINEER_DAYS = 1_500
+# Below this many candidates the full model builds and searches fast enough alone (the windows
+# would be most of the horizon anyway).
+WINDOWS_FROM_CANDIDATES = 20_000
 EXPLAIN_MARGIN = 0.0  # seconds before the limit at which the report stops explaining gaps
 
 
@@ -127,8 +130,9 @@ def plan(
         if proof is not None:
             cands = with_extra(scenario, team, cands, proof.shifts)
             start = around(scenario, team, cands, proof.shifts)
-        windows = run_windows(scenario, team, cands, start, options, clock, on_progress, stop)
-        start = [cands[i] for i in sorted(windows.chosen)]
+        if wants_windows(options, clock, len(cands)):
+            windows = run_windows(scenario, team, cands, start, options, clock, on_progress, stop)
+            start = [cands[i] for i in sorted(windows.chosen)]
         if clock.room_for_search() and not (stop is not None and stop.is_set()):
             pm = build_model(scenario, team, cands)
             search = run_search(pm, options, clock, proof, start, on_progress, stop)
@@ -136,6 +140,17 @@ def plan(
                     (start, windows))
     result.report["stopped"] = result.report["stopped"] or bool(stop is not None and stop.is_set())
     return result
+
+
+def wants_windows(options: PlanOptions, clock: Clock, candidates: int) -> bool:
+    """Time windows for big models, or when the full model has no time; never when re-planning
+    (they weigh coverage, not changes). With `deterministic` always: they make more time never
+    worse (`lns.py`)."""
+    if options.previous is not None:
+        return False
+    if options.deterministic:
+        return True
+    return candidates >= WINDOWS_FROM_CANDIDATES or not clock.room_for_search()
 
 
 def around(scenario: Scenario, team: TeamTime, cands: list[Candidate],
@@ -162,7 +177,7 @@ def run_windows(
 
     settings = search_settings(options, len(cands), 0.0)
     return improve(scenario, team, cands, chosen, clock.window_seconds(), settings, rate,
-                   on_progress, stop)
+                   on_progress, stop, clock.window_setup())
 
 
 def run_proof(

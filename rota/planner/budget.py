@@ -28,6 +28,7 @@ MIN_SEARCH_SECONDS = 0.5  # a shorter search rarely improves on the constructive
 # uncovered minutes in 60 s, which the windows do not.
 SEARCH_PER_GATHER = 15.0
 MIN_PROOF_SEARCH_SECONDS = 3.0  # the proof and the main search after it each need this much
+WINDOW_SETUP_PER_GATHER = 1.0  # a 7-day window's model and rating, in units of the gathering time
 WINDOW_SHARE = 0.3  # of the search time after the full model's build, for the time windows
 WINDOW_SHARE_DETERMINISTIC = 0.7  # with `deterministic`; the comfort stages get the rest
 
@@ -83,6 +84,10 @@ class Clock:
         if not self.room_for_search():
             return max(self.left(), 0.0)
         return WINDOW_SHARE * (self.left() - build)
+
+    def window_setup(self) -> float:
+        """A first estimate of one time window's build and rating (`lns.py` then measures it)."""
+        return WINDOW_SETUP_PER_GATHER * self.gather_seconds
 
     def search_seconds(self) -> float:
         """What the staged search may use from now (deterministic: what the windows left)."""

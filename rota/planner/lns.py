@@ -42,8 +42,9 @@ DAY = 86400
 # 7,860 against 8,550 (3-day windows improved none of 7).
 WINDOW_DAYS = 7
 WINDOW_SECONDS = 5.0  # wall-clock limit of one window's search
-WINDOW_DETERMINISTIC = 0.5  # deterministic time of one window's search, with `deterministic`
+WINDOW_DETERMINISTIC = 0.2  # deterministic time of one window's search, with `deterministic`
 LOOKAHEAD_SLACK = 2 * 3600
+MIN_WINDOW_SEARCH = 0.5  # seconds: a window with less search time left is not started
 
 
 @dataclass
@@ -64,9 +65,14 @@ def improve(
     rate: Callable[[set[int]], Standing],
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
+    setup: float = 0.0,
 ) -> LnsResult:
     """Sweep windows over the horizon until `budget` (seconds, or deterministic time) is spent or
-    a whole sweep improves nothing; `rate` gives the standing of a set of chosen positions."""
+    a whole sweep improves nothing; `rate` gives the standing of a set of chosen positions.
+
+    `setup` estimates the seconds a window takes besides its search (building its model, rating
+    the result); a window starts only when that and a short search fit in what is left, and the
+    estimate follows the slowest window seen."""
     result = LnsResult(set(chosen))
     started = time.monotonic()
     lo, hi = team.lo, team.hi
@@ -84,19 +90,24 @@ def improve(
                 left = budget - (spent if settings.deterministic else time.monotonic() - started)
                 # A deterministic window runs whole or not at all, so a longer limit runs the
                 # same windows and more.
-                whole = WINDOW_DETERMINISTIC if settings.deterministic else 0.2
+                whole = WINDOW_DETERMINISTIC if settings.deterministic else setup + MIN_WINDOW_SEARCH
                 if left < whole or (stop is not None and stop.is_set()):
                     result.seconds = time.monotonic() - started
                     return result
-                limit = WINDOW_DETERMINISTIC if settings.deterministic else min(WINDOW_SECONDS, left)
+                limit = WINDOW_DETERMINISTIC if settings.deterministic \
+                    else min(WINDOW_SECONDS, left - setup)
                 spent += limit
                 window = (w_lo, w_lo + WINDOW_DAYS * DAY)
+                began = time.monotonic()
                 new = _solve_window(scenario, team, cands, result.chosen, window,
                                     longest + LOOKAHEAD_SLACK, limit, settings, callback, watcher)
                 result.windows += 1
+                if new is not None:
+                    rated = rate(new)
+                if not settings.deterministic:
+                    setup = max(setup, time.monotonic() - began - limit)
                 if new is None:
                     continue
-                rated = rate(new)
                 if rated.key() <= current.key():
                     result.chosen, current = new, rated
                     result.improved += 1

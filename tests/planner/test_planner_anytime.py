@@ -113,7 +113,7 @@ def test_time_windows_keep_the_rules_and_never_make_the_rota_worse(week: Any) ->
 
     start = set(constructive_start(week, team, cands))
     settings = planner.search_settings(PlanOptions(deterministic=True, seed=3), len(cands), 0.0)
-    result = improve(week, team, cands, start, 1.0, settings, rate)
+    result = improve(week, team, cands, start, 0.4, settings, rate)
     assert result.windows > 0
     assert rate(result.chosen).key() <= rate(start).key()
     rota = planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(result.chosen)), None)
@@ -122,7 +122,7 @@ def test_time_windows_keep_the_rules_and_never_make_the_rota_worse(week: Any) ->
 
 def test_with_deterministic_more_time_is_never_worse(week: Any) -> None:
     short, longer = (plan(week, PlanOptions(time_limit_seconds=limit, deterministic=True, seed=5))
-                     for limit in (0.8, 1.6))
+                     for limit in (0.4, 0.8))
 
     def key(result: Any) -> tuple[int, int]:
         return (result.report["coverage"]["p0_peak_uncovered_minutes"],
