@@ -24,7 +24,7 @@ from rota.limits import (
     PLANNER_MAX_ENGINEER_DAYS,
     PLANNER_MAX_HORIZON_DAYS,
 )
-from rota.planner.budget import Clock
+from rota.planner.budget import BIG_MODEL_CANDIDATES, Clock
 from rota.planner.build import PlanModel, Term
 from rota.planner.candidates import (
     FULL_GRID,
@@ -75,9 +75,6 @@ WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
 CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
 BIG_ENGINEER_DAYS = 1_500
-# Below this many candidates the full model builds and searches fast enough alone (the windows
-# would be most of the horizon anyway).
-WINDOWS_FROM_CANDIDATES = 20_000
 EXPLAIN_MARGIN = 0.0  # seconds before the limit at which the report stops explaining gaps
 
 
@@ -118,7 +115,7 @@ def plan(
     forced, keep = forced_candidates(scenario, team, options.previous, now)
     began = time.monotonic()
     cands = gather_candidates(scenario, team, forced, keep, now)
-    clock.gather_seconds = time.monotonic() - began
+    clock.gather_seconds, clock.candidates = time.monotonic() - began, len(cands)
     began = time.monotonic()
     floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands))]
     floor_seconds = time.monotonic() - began
@@ -150,7 +147,7 @@ def wants_windows(options: PlanOptions, clock: Clock, candidates: int) -> bool:
         return False
     if options.deterministic:
         return True
-    return candidates >= WINDOWS_FROM_CANDIDATES or not clock.room_for_search()
+    return candidates >= BIG_MODEL_CANDIDATES or not clock.room_for_search()
 
 
 def around(scenario: Scenario, team: TeamTime, cands: list[Candidate],

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 BUILD_PER_GATHER = 2.5  # main model build, in units of the gathering time
 PROOF_PER_GATHER = 3.2  # the peak proof's candidates and model
 REPORT_PER_GATHER = 1.2  # the report, including the binding rules of the largest gaps
-MIN_REPORT_SECONDS = 0.6
+MIN_REPORT_SECONDS = 0.2
 REPORT_SHARE = 0.03  # of the time limit, kept for the report at least
 MIN_SEARCH_SECONDS = 0.5  # a shorter search rarely improves on the constructive start
 # Measured on the example team under a load average of 9-16 on 2 cores: the full model's stages
@@ -27,6 +27,7 @@ MIN_SEARCH_SECONDS = 0.5  # a shorter search rarely improves on the constructive
 # windows improved it from the first one; on a quiet machine the full model reaches 20,580
 # uncovered minutes in 60 s, which the windows do not.
 SEARCH_PER_GATHER = 15.0
+BIG_MODEL_CANDIDATES = 20_000  # below, a short search of the full model pays (and proves)
 MIN_PROOF_SEARCH_SECONDS = 3.0  # the proof and the main search after it each need this much
 WINDOW_SETUP_PER_GATHER = 1.0  # a 7-day window's model and rating, in units of the gathering time
 WINDOW_SHARE = 0.3  # of the search time after the full model's build, for the time windows
@@ -41,6 +42,7 @@ class Clock:
     deterministic: bool
     started: float = field(default_factory=time.monotonic)
     gather_seconds: float = 0.0
+    candidates: int = 0
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -59,7 +61,9 @@ class Clock:
         before its search improves on the windows; a small one needs a fraction of a second)."""
         if self.deterministic:
             return True
-        search = max(MIN_SEARCH_SECONDS, SEARCH_PER_GATHER * self.gather_seconds)
+        search = MIN_SEARCH_SECONDS
+        if self.candidates >= BIG_MODEL_CANDIDATES:
+            search = max(search, SEARCH_PER_GATHER * self.gather_seconds)
         return self.left() >= BUILD_PER_GATHER * self.gather_seconds + search
 
     def room_for_proof(self) -> bool:
