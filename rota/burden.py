@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rota.scenario import BANDS, Band
+from rota.scenario import BANDS, Band, Engineer
 from rota.spans import Span, total
 from rota.spanset import SpanSet
 from rota.team import TeamTime
@@ -41,21 +41,21 @@ def hours(seconds: int) -> float:
 
 def burdens(team: TeamTime, on_call: dict[str, list[Span]]) -> list[Burden]:
     """One entry per engineer of the scenario, in scenario order, on call or not."""
-    out = []
-    for engineer in team.scenario.engineers:
-        spans = on_call.get(engineer.id, [])
-        group = team.group_of[engineer.id]
-        zone_name = engineer.timezone
-        out.append(
-            Burden(
-                engineer=engineer.id,
-                on_call_seconds=total(spans),
-                seconds_by_band={band: group.band_set(band).overlap(spans) for band in BANDS},
-                night_seconds=team.zone_set(zone_name, "night").overlap(spans),
-                weekend_seconds=team.zone_set(zone_name, "weekend").overlap(spans),
-                public_holiday_seconds=SpanSet(list(group.profile.holidays)).overlap(spans)
-                if group.profile.holidays
-                else 0,
-            )
-        )
-    return out
+    return [burden_of(team, engineer, on_call.get(engineer.id, []))
+            for engineer in team.scenario.engineers]
+
+
+def burden_of(team: TeamTime, engineer: Engineer, spans: list[Span]) -> Burden:
+    """One engineer's burden over merged on-call `spans` inside the team's range."""
+    group = team.group_of[engineer.id]
+    zone_name = engineer.timezone
+    return Burden(
+        engineer=engineer.id,
+        on_call_seconds=total(spans),
+        seconds_by_band={band: group.band_set(band).overlap(spans) for band in BANDS},
+        night_seconds=team.zone_set(zone_name, "night").overlap(spans),
+        weekend_seconds=team.zone_set(zone_name, "weekend").overlap(spans),
+        public_holiday_seconds=SpanSet(list(group.profile.holidays)).overlap(spans)
+        if group.profile.holidays
+        else 0,
+    )

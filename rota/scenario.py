@@ -331,6 +331,50 @@ class Hiring(Model):
     candidates: tuple[HireCandidate, ...] = Field(default=(), max_length=50)
 
 
+PayCategory = Literal["standard", "working", "night", "weekend", "public_holiday"]
+PAY_CATEGORIES: tuple[PayCategory, ...] = ("standard", "working", "night", "weekend", "public_holiday")
+_CURRENCY = r"^[A-Z]{3}$"
+
+
+class PayRates(Model):
+    """Pay per on-call hour by category (rota.pay says which category an hour falls in); a
+    category left out is paid at `standard`."""
+
+    standard: float = Field(ge=0, le=1_000_000)
+    working: float | None = Field(default=None, ge=0, le=1_000_000)
+    night: float | None = Field(default=None, ge=0, le=1_000_000)
+    weekend: float | None = Field(default=None, ge=0, le=1_000_000)
+    public_holiday: float | None = Field(default=None, ge=0, le=1_000_000)
+
+    def rate(self, category: PayCategory) -> float:
+        value = getattr(self, category)
+        return self.standard if value is None else float(value)
+
+
+class PayOverride(Model):
+    """Rates for some engineers (by id) or for an office (every engineer in a time zone); the
+    override's table replaces the default one whole, in its own currency."""
+
+    engineers: tuple[EntityId, ...] | None = Field(default=None, min_length=1, max_length=2_000)
+    timezone: ZoneName | None = None
+    currency: str | None = Field(default=None, pattern=_CURRENCY)
+    rates: PayRates
+
+    @model_validator(mode="after")
+    def _one_target(self) -> PayOverride:
+        if (self.engineers is None) == (self.timezone is None):
+            raise ValueError("give either engineers or timezone")
+        return self
+
+
+class Pay(Model):
+    """On-call pay: a default table and overrides; per engineer beats per office beats default."""
+
+    currency: str = Field(pattern=_CURRENCY)
+    rates: PayRates
+    overrides: tuple[PayOverride, ...] = Field(default=(), max_length=2_000)
+
+
 class Pin(Model):
     engineer: EntityId
     start: UtcInstant
@@ -348,6 +392,7 @@ class Scenario(Model):
     engineers: tuple[Engineer, ...] = ()
     pins: tuple[Pin, ...] = ()
     hiring: Hiring | None = None
+    pay: Pay | None = None
 
     @cached_property
     def region_by_id(self) -> dict[str, Region]:

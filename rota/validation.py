@@ -260,6 +260,9 @@ def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
     horizon = _try(Horizon, data.get("horizon"))
     pins = [(i, _try(Pin, raw)) for i, raw in enumerate(_list(data.get("pins")))]
     errors += _pin_checks([(i, p) for i, p in pins if p is not None], engineer_ids, horizon)
+    from rota.pay import pay_checks  # after scenario: pay imports it
+
+    errors += pay_checks(data.get("pay"), _list(data.get("engineers")))
     return errors
 
 

@@ -12,6 +12,7 @@ from rota_api.routes import (
     gaps,
     handoffs,
     health,
+    hours,
     now,
     overrides,
     plans,
@@ -23,6 +24,11 @@ from rota_api.routes import (
 
 ROUTERS: list[APIRouter] = [
     now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
+<<<<<<< HEAD
     gaps.router, handoffs.router, calendars.router, report.router, slack.router,
     pagerduty.router, opsgenie.router, docs.router, metrics.router,
+=======
+    gaps.router, handoffs.router, hours.router, calendars.router, report.router, slack.router,
+    pagerduty.router, opsgenie.router, docs.router,
+>>>>>>> ef92970 (Hours and pay: rota hours and GET /v1/teams/{team}/hours per engineer and local month (bands, nights, weekends, holidays, shifts, handovers), optional scenario pay section with per-office and per-engineer rates, payroll CSV; held against an independent minute count)
 ]
