@@ -286,6 +286,7 @@ class Leave(Model):
     start: DateOrInstant
     end: DateOrInstant
     reason: PlainText | None = Field(default=None, max_length=200)
+    uid: PlainText | None = Field(default=None, max_length=255)  # the calendar event it was imported from
 
 
 class Contact(Model):

@@ -13,6 +13,7 @@ from rota_api.routes import (
     handoffs,
     health,
     hours,
+    leave,
     now,
     overrides,
     plans,
@@ -25,10 +26,14 @@ from rota_api.routes import (
 ROUTERS: list[APIRouter] = [
     now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
 <<<<<<< HEAD
+<<<<<<< HEAD
     gaps.router, handoffs.router, calendars.router, report.router, slack.router,
     pagerduty.router, opsgenie.router, docs.router, metrics.router,
 =======
     gaps.router, handoffs.router, hours.router, calendars.router, report.router, slack.router,
+=======
+    gaps.router, handoffs.router, hours.router, leave.router, calendars.router, report.router, slack.router,
+>>>>>>> 4b7acb6 (Leave from calendars: rota leave import and PUT /v1/teams/{team}/leave turn out-of-office events (iCal, CSV) into unavailable entries keyed by UID (idempotent), note every event not stored as it was, and list the gaps the new leave opens)
     pagerduty.router, opsgenie.router, docs.router,
 >>>>>>> ef92970 (Hours and pay: rota hours and GET /v1/teams/{team}/hours per engineer and local month (bands, nights, weekends, holidays, shifts, handovers), optional scenario pay section with per-office and per-engineer rates, payroll CSV; held against an independent minute count)
 ]
