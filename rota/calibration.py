@@ -1,0 +1,231 @@
+"""Response minutes learned from acknowledgements: per engineer and band, the minutes within which
+they answer with a stated probability (`quantile`, default 0.9).
+
+Each record is placed at the responder's band at its trigger instant (`rota.availability`'s
+bands). Acknowledgement times are modelled as log-normal per engineer and band: the estimate is
+`exp(mean + z_q * sd)` of the log minutes. Engineers with few samples borrow from the team's
+estimate for the band by empirical-Bayes shrinkage (a normal-normal model on the log mean):
+
+- `mean = w * own_mean + (1 - w) * team_mean`, `w = tau2 / (tau2 + sigma2 / n)`, where `sigma2` is
+  the pooled within-engineer variance and `tau2` the between-engineer variance of the means
+  (method of moments, at least 0): the more samples, and the more engineers really differ, the
+  more their own data count;
+- `sd^2` pools their own variance with `sigma2` as if the team's were `PRIOR_DOF` more samples.
+
+Engineers with no sample in a band get the team's estimate, shown but not patched. The patch sets
+`response_minutes` for an engineer and band only from at least `min_samples` of their own samples
+(rounded up to whole minutes). A band where the team has no sample at all cannot be estimated:
+the answer lists whom to test-page and when (the first time in the horizon the engineer is in that
+band for a while, on call when a rota is given), which is the honest way to learn it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+from rota.availability import band_profile
+from rota.calibration_records import AckFile, RecordNote
+from rota.scenario import BANDS, Band, Engineer, Scenario
+from rota.spans import Span, from_ts, iso_z, to_ts
+from rota.zones import zone
+
+PRIOR_DOF = 5.0
+MIN_MINUTES = 0.1  # an acknowledgement in the same second counts as 6 seconds (log of 0)
+PAGE_INTO_BAND = 2 * 3600
+
+
+@dataclass(frozen=True)
+class Estimate:
+    engineer: str
+    band: Band
+    samples: int
+    minutes: float | None  # None: no sample in the band across the team
+    current: int
+    patched: int | None  # the value the patch writes, when own samples suffice
+
+    @property
+    def source(self) -> str:
+        if self.minutes is None:
+            return "none"
+        return "own" if self.patched is not None else ("pooled" if self.samples else "team")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"engineer": self.engineer, "band": self.band, "samples": self.samples,
+                "estimate_minutes": None if self.minutes is None else round(self.minutes, 1),
+                "current_minutes": self.current, "patch_minutes": self.patched, "source": self.source}
+
+
+@dataclass(frozen=True)
+class TestPage:
+    engineer: str
+    band: Band
+    at: int
+    local_time: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"engineer": self.engineer, "band": self.band, "at": iso_z(self.at),
+                "local_time": self.local_time, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    quantile: float
+    min_samples: int
+    kind: str
+    used: int
+    estimates: list[Estimate]
+    team: dict[Band, tuple[int, float | None]]  # band -> (samples, team estimate)
+    notes: list[RecordNote]
+    test_pages: list[TestPage]
+
+    def patch(self) -> dict[str, Any]:
+        """The scenario patch: `response_minutes` per engineer, bands with enough own samples."""
+        out: dict[str, dict[str, int]] = {}
+        for e in self.estimates:
+            if e.patched is not None:
+                out.setdefault(e.engineer, {})[e.band] = e.patched
+        return {"engineers": [{"id": engineer, "response_minutes": bands} for engineer, bands in out.items()]}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "quantile": self.quantile, "min_samples": self.min_samples, "format": self.kind,
+            "records_used": self.used,
+            "estimates": [e.to_json() for e in self.estimates],
+            "team": [{"band": b, "samples": n, "estimate_minutes": None if m is None else round(m, 1)}
+                     for b, (n, m) in self.team.items()],
+            "patch": self.patch(),
+            "notes": [n.to_json() for n in self.notes],
+            "test_pages": [t.to_json() for t in self.test_pages],
+        }
+
+
+def band_at(engineer: Engineer, ts: int) -> Band:
+    """The engineer's band at an instant (any instant, not only inside the horizon)."""
+    day = 86400
+    lo = ts - ts % day - day
+    profile = band_profile(engineer.timezone, engineer.working_hours, engineer.sleep,
+                           engineer.holiday_country, lo, lo + 3 * day)
+    return profile.band_at(ts)
+
+
+def calibrate(scenario: Scenario, acks: AckFile, quantile: float = 0.9, min_samples: int = 5,
+              on_call: dict[str, list[Span]] | None = None) -> Calibration:
+    """Estimates from `acks`; with `on_call` (a rota's spans) records outside every shift are left out."""
+    notes = list(acks.notes)
+    samples: dict[tuple[str, Band], list[float]] = {}
+    used = 0
+    for ack in acks.records:
+        if on_call is not None and not _on_call(on_call.get(ack.engineer, []), to_ts(ack.triggered)):
+            notes.append(RecordNote(ack.line, f"{ack.engineer} was not on call at {iso_z(ack.triggered)} "
+                                              f"(outside every shift of the rota): left out"))
+            continue
+        band = band_at(scenario.engineer_by_id[ack.engineer], to_ts(ack.triggered))
+        samples.setdefault((ack.engineer, band), []).append(math.log(max(ack.minutes, MIN_MINUTES)))
+        used += 1
+    z = NormalDist().inv_cdf(quantile)
+    estimates: list[Estimate] = []
+    team: dict[Band, tuple[int, float | None]] = {}
+    for band in BANDS:
+        fits = _band_fits(scenario, band, samples, z)
+        team[band] = fits.pop("")  # type: ignore[assignment]
+        for engineer in scenario.engineers:
+            n, minutes = fits[engineer.id]  # type: ignore[misc]
+            current = scenario.response_minutes_of(engineer)[band]
+            patched = math.ceil(minutes) if minutes is not None and n >= min_samples else None
+            estimates.append(Estimate(engineer.id, band, n, minutes, current, patched))
+    pages = test_pages(scenario, estimates, min_samples, on_call)
+    notes.sort(key=lambda n: n.line)
+    return Calibration(quantile, min_samples, acks.kind, used, estimates, team, notes, pages)
+
+
+def _on_call(spans: list[Span], ts: int) -> bool:
+    return any(s <= ts < e for s, e in spans)
+
+
+def _band_fits(scenario: Scenario, band: Band, samples: dict[tuple[str, Band], list[float]],
+               z: float) -> dict[str, tuple[int, float | None]]:
+    """(samples, estimate) per engineer id, and the team's under the key ""."""
+    groups = {e.id: samples.get((e.id, band), []) for e in scenario.engineers}
+    everything = [x for xs in groups.values() for x in xs]
+    if not everything:
+        return {"": (0, None), **{e: (0, None) for e in groups}}
+    team_mean = sum(everything) / len(everything)
+    sigma2 = _pooled_variance(groups.values(), everything)
+    tau2 = _between_variance(groups.values(), sigma2)
+    out: dict[str, tuple[int, float | None]] = {"": (len(everything), math.exp(team_mean + z * math.sqrt(sigma2)))}
+    for engineer, xs in groups.items():
+        n = len(xs)
+        if not n:
+            out[engineer] = (0, out[""][1])
+            continue
+        own = sum(xs) / n
+        w = tau2 / (tau2 + sigma2 / n) if tau2 + sigma2 > 0 else 1.0
+        mean = w * own + (1 - w) * team_mean
+        ss = sum((x - own) ** 2 for x in xs)
+        variance = (ss + PRIOR_DOF * sigma2) / (n - 1 + PRIOR_DOF)
+        out[engineer] = (n, math.exp(mean + z * math.sqrt(variance)))
+    return out
+
+
+def _pooled_variance(groups: Any, everything: list[float]) -> float:
+    ss = sum(sum((x - sum(xs) / len(xs)) ** 2 for x in xs) for xs in groups if len(xs) > 1)
+    dof = sum(len(xs) - 1 for xs in groups if len(xs) > 1)
+    if dof:
+        return float(ss / dof)
+    mean = sum(everything) / len(everything)
+    return float(sum((x - mean) ** 2 for x in everything) / max(len(everything) - 1, 1))
+
+
+def _between_variance(groups: Any, sigma2: float) -> float:
+    means = [(sum(xs) / len(xs), len(xs)) for xs in groups if xs]
+    if len(means) < 2:
+        return 0.0
+    grand = sum(m for m, _ in means) / len(means)
+    spread = sum((m - grand) ** 2 for m, _ in means) / (len(means) - 1)
+    noise = sum(sigma2 / n for _, n in means) / len(means)
+    return max(spread - noise, 0.0)
+
+
+def test_pages(scenario: Scenario, estimates: list[Estimate], min_samples: int,
+               on_call: dict[str, list[Span]] | None) -> list[TestPage]:
+    """For each engineer and band with fewer than `min_samples` samples where the team has none at
+    all, or the engineer has none: when to test-page them (first chance in the horizon)."""
+    lo, hi = to_ts(scenario.horizon.start_at), to_ts(scenario.horizon.end_at)
+    out = []
+    for e in estimates:
+        if e.samples >= min_samples:
+            continue
+        engineer = scenario.engineer_by_id[e.engineer]
+        at = None
+        if on_call is not None:
+            at = _first_chance(engineer, e.band, lo, hi, on_call.get(e.engineer, []))
+        at = at if at is not None else _first_chance(engineer, e.band, lo, hi, None)
+        if at is None:
+            continue
+        local = from_ts(at).astimezone(zone(engineer.timezone))
+        reason = ("no one on the team was ever paged " + e.band if e.minutes is None
+                  else f"{e.samples} of {min_samples} samples")
+        out.append(TestPage(e.engineer, e.band, at, f"{local:%a %d %b %H:%M} {engineer.timezone}", reason))
+    return out
+
+
+def _first_chance(engineer: Engineer, band: Band, lo: int, hi: int, on_call: list[Span] | None) -> int | None:
+    """Two hours into the first stretch of the band of at least four hours (on call, when a rota
+    is given), else into the first stretch at all; on the quarter hour."""
+    profile = band_profile(engineer.timezone, engineer.working_hours, engineer.sleep,
+                           engineer.holiday_country, lo, hi)
+    stretches = []
+    for start, end in profile.spans_by_band[band]:
+        stretches += [(start, end)] if on_call is None else [
+            (max(start, s), min(end, e)) for s, e in on_call if s < end and e > start]
+    long_enough = [(s, e) for s, e in stretches if e - s >= 2 * PAGE_INTO_BAND]
+    for s, e in long_enough or stretches:
+        at = s + min(PAGE_INTO_BAND, (e - s) // 2)
+        at -= at % 900
+        if s <= at < e:
+            return at
+    return None
