@@ -19,12 +19,16 @@ from rota.calibration_patch import patch_changes
 from rota.calibration_records import read_acks
 from rota.oncall import rota_on_call
 from rota_api.deps import ReadAccess, ServicesDep
+from rota_api.problems import WRITE_ERRORS, responses
 from rota_api.routes.body import body_text, raw_body_doc, require_media
 
 router = APIRouter(prefix="/v1/teams", tags=["calibration"])
 
 
-@router.post("/{team}/calibration", openapi_extra=raw_body_doc("text/csv"))
+@router.post("/{team}/calibration", openapi_extra=raw_body_doc("text/csv"),
+             responses={200: {"description": "estimates, the scenario patch and the gaps it changes",
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                        **responses(*WRITE_ERRORS, 415)})
 async def post_calibration(team: str, request: Request, services: ServicesDep, _token: ReadAccess,
                            quantile: Annotated[float, Query(ge=0.5, le=0.99)] = 0.9,
                            min_samples: Annotated[int, Query(ge=1, le=1000)] = 5) -> dict[str, Any]:

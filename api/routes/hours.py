@@ -12,11 +12,17 @@ from fastapi import APIRouter, Query, Response
 
 from rota.hours import hours_report
 from rota_api.deps import ReadAccess, ServicesDep, parse_window
+from rota_api.problems import READ_ERRORS, responses
 
 router = APIRouter(prefix="/v1/teams", tags=["hours"])
 
 
-@router.get("/{team}/hours", response_model=None)
+@router.get("/{team}/hours", response_model=None,
+            responses={200: {"description": "hours and pay per engineer and local month (JSON), or the payroll "
+                                            "CSV with `format=csv`",
+                             "content": {"application/json": {"schema": {"type": "object"}},
+                                         "text/csv": {"schema": {"type": "string"}}}},
+                       **responses(*READ_ERRORS)})
 def get_hours(team: str, services: ServicesDep, _token: ReadAccess,
               start: Annotated[str | None, Query(alias="from")] = None,
               end: Annotated[str | None, Query(alias="to")] = None,

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rota.leave_files import import_leave, leave_gap_changes
 from rota_api.deps import PlanAccess, ServicesDep, etag, expected_revision
+from rota_api.problems import WRITE_ERRORS, responses
 from rota_api.routes.body import body_text, raw_body_doc, require_media
 
 router = APIRouter(prefix="/v1/teams", tags=["leave"])
@@ -25,7 +26,9 @@ KINDS: dict[str, Literal["ics", "csv"]] = {"text/calendar": "ics", "text/csv": "
 
 
 @router.put("/{team}/leave", openapi_extra=raw_body_doc("text/calendar", "text/csv"),
-            responses={412: {"description": "the scenario changed meanwhile"}})
+            responses={200: {"description": "what changed, what was noted, and the gaps the leave opens",
+                             "content": {"application/json": {"schema": {"type": "object"}}}},
+                       **responses(*WRITE_ERRORS, 412, 415)})
 async def put_leave(team: str, request: Request, response: Response, services: ServicesDep,
                     token: PlanAccess, strict: bool = False,
                     if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
