@@ -179,6 +179,9 @@ def _accepted(engineer: Engineer, events: list[LeaveEvent], kept: list[Leave], l
         if total(pieces) != span[1] - span[0]:
             skipped.append(LeaveNote(event.where, text, f"overlaps {engineer.id}'s other leave; "
                                                         f"stored only the part not yet covered"))
+        if _dst_hours(event, span):
+            skipped.append(LeaveNote(event.where, text, f"spans a DST change in {engineer.timezone}: stored "
+                                                        f"as local dates, {_dst_hours(event, span)}"))
         seen[span] = event.where.split(", UID")[0]
         for start, end in pieces:
             out.append(_leave(event, _edge(start, event.start, engineer), _edge(end, event.end, engineer)))
@@ -200,6 +203,15 @@ def _line(where: str) -> int:
     """The line number of `line 12, UID ...`, so line 6 sorts before line 13."""
     digits = where.removeprefix("line ").split(",")[0].split(".")[0]
     return int(digits) if digits.isdigit() else 0
+
+
+def _dst_hours(event: LeaveEvent, span: Span) -> str:
+    """For an all-day event whose local days are not all 24 hours long: how long it really is."""
+    if isinstance(event.start, dt.datetime) or isinstance(event.end, dt.datetime):
+        return ""
+    days = (event.end - event.start).days
+    hours = (span[1] - span[0]) / 3600
+    return "" if hours == days * 24 else f"{hours:g} h for {days} days"
 
 
 def _event_span(engineer: Engineer, event: LeaveEvent) -> Span:

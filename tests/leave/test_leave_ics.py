@@ -97,6 +97,8 @@ def test_an_all_day_event_across_dst_is_local_midnight_to_local_midnight() -> No
     [(start, end)] = leave_spans(ana)
     assert end - start == (4 * 24 - 1) * 3600  # the clocks went forward on 28 March
     assert dt.datetime.fromtimestamp(end, dt.UTC) == dt.datetime(2027, 3, 29, 23, tzinfo=dt.UTC)
+    assert [str(n) for n in result.skipped] == [
+        "line 6, UID easter@x: 'Easter' spans a DST change in Europe/London: stored as local dates, 95 h for 4 days"]
 
 
 def test_a_malformed_file_names_its_lines_and_changes_nothing(team: Scenario) -> None:
