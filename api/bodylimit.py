@@ -3,8 +3,9 @@
 - A body is never read ahead of the route. It is counted as the route reads it; past the limit the
   read fails with 413 and the connection is closed (the rest is never read).
 - A declared `Content-Length` over the limit is refused at once, before anything else.
-- Scenario and rota uploads (`PUT /v1/teams/{team}`, `PUT /v1/teams/{team}/rota`) may be as large as
-  `ROTA_MAX_BODY_BYTES`; every other body (overrides, plans, Slack commands) at most
+- Scenario and rota uploads (`PUT /v1/teams/{team}`, `PUT /v1/teams/{team}/rota`), leave calendars
+  (`PUT /v1/teams/{team}/leave`) and incident files (`POST /v1/teams/{team}/calibration`, parsed off
+  the event loop) may be as large as `ROTA_MAX_BODY_BYTES`; every other body (overrides, plans, Slack commands) at most
   `SMALL_BODY_BYTES`, so no other route parses megabytes on the event loop.
 - A request with a body under `/v1/` (except Slack's, which is signed instead) must carry a known
   token before its body is read: no token, an unknown or a revoked one is answered 401 with the
@@ -24,7 +25,8 @@ from rota_api.auth import TokenCheck
 from rota_api.problems import PROBLEM_JSON, Unauthenticated, from_rota_error
 
 SMALL_BODY_BYTES = 64 * 1024
-_UPLOADS = re.compile(r"^/v1/teams/[^/]+(/rota)?$")
+_UPLOADS = re.compile(r"^/v1/teams/[^/]+(/rota|/leave)?$")
+_FILE_POSTS = re.compile(r"^/v1/teams/[^/]+/calibration$")
 _NO_BODY = ("GET", "HEAD", "OPTIONS")
 _SIGNED = "/v1/slack/"
 
@@ -67,6 +69,8 @@ class BodyLimit:
 
     def limit_for(self, scope: Scope) -> int:
         if scope["method"] == "PUT" and _UPLOADS.match(scope["path"]):
+            return self.max_bytes
+        if scope["method"] == "POST" and _FILE_POSTS.match(scope["path"]):
             return self.max_bytes
         return min(self.max_bytes, SMALL_BODY_BYTES)
 

@@ -24,8 +24,9 @@ from rota.errors import FieldError, InvalidInput, RotaInvalid
 from rota.imports.ics import (
     _calendar_zone,
     _check_events,
-    _engineers,
     _occurrences,
+    _source,
+    _sources,
     _span,
     _where,
 )
@@ -49,19 +50,22 @@ def read_leave_ics(text: str, scenario: Scenario) -> LeaveFile:
         raise InvalidInput([FieldError("line 1", f"not a readable iCalendar file: {exc}")],
                            "leave file") from None
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
-    try:
-        _check_events(events, layout)
-        occurrences = _occurrences(calendar, scenario)
-    except RotaInvalid as exc:
-        raise InvalidInput(exc.errors, "leave file") from None
     found = LeaveFile(uids={str(e.get("UID")) for e in events})
     calendar_zone = _calendar_zone(calendar)
     matcher = EngineerMatcher(scenario)
     unmatched = UnmatchedLog()
     in_horizon: set[str] = set()
-    for occurrence in occurrences:
-        in_horizon.add(str(occurrence.get("UID")))
-        _read(occurrence, scenario, matcher, calendar_zone, found, unmatched)
+    seen: dict[int, tuple[icalendar.Component, tuple[str, ...], str]] = {}
+    try:
+        _check_events(events, layout)
+        sources = _sources(events)
+        for occurrence in _occurrences(calendar, events, scenario):
+            source, engineers, problem = _source(occurrence, sources, matcher, seen)
+            in_horizon.add(str(source.get("UID")))
+            _read(occurrence.start, occurrence.end, source, engineers, problem, scenario, matcher,
+                  calendar_zone, found, unmatched)
+    except RotaInvalid as exc:
+        raise InvalidInput(exc.errors, "leave file") from None
     for event in events:
         if str(event.get("UID")) not in in_horizon and not _cancelled(event):
             found.skipped.append(LeaveNote(_where(event), _summary(event), "lies outside the horizon"))
@@ -77,34 +81,34 @@ def _cancelled(event: icalendar.Component) -> bool:
     return str(event.get("STATUS", "")).upper() == "CANCELLED"
 
 
-def _read(occurrence: icalendar.Component, scenario: Scenario, matcher: EngineerMatcher,
-          calendar_zone: str | None, found: LeaveFile, unmatched: UnmatchedLog) -> None:
-    where, summary, uid = _where(occurrence), _summary(occurrence), str(occurrence.get("UID"))
-    if _cancelled(occurrence):
+def _read(start: dt.date, end: dt.date, source: icalendar.Component, engineers: tuple[str, ...], problem: str,
+          scenario: Scenario, matcher: EngineerMatcher, calendar_zone: str | None, found: LeaveFile,
+          unmatched: UnmatchedLog) -> None:
+    """One occurrence (`start`, `end`) of the event `source`, with the engineers it names."""
+    where, summary, uid = _where(source), _summary(source), str(source.get("UID"))
+    if _cancelled(source):
         return
-    free = _free(occurrence)
+    free = _free(source)
     if free:
         found.skipped.append(LeaveNote(where, summary, f"is marked free ({free}), not out of office"))
         return
-    declined = _declined(occurrence, matcher)
-    engineers, problem = _engineers(occurrence, matcher)
+    declined = _declined(source, matcher)
     engineers = tuple(e for e in engineers if e not in declined)
     if not engineers and declined:
         found.skipped.append(LeaveNote(where, summary, f"was declined by {', '.join(sorted(declined))}"))
         return
     if not engineers:
-        organizer = matcher.exact(str(occurrence.get("ORGANIZER", "")))
+        organizer = matcher.exact(str(source.get("ORGANIZER", "")))
         if len(organizer) != 1:
             unmatched.add(where, summary, problem or "matches no engineer")
             return
         engineers = organizer
     for engineer in engineers:
-        entry = _times(occurrence, scenario.engineer_by_id[engineer].timezone, calendar_zone)
+        entry = _times(start, end, scenario.engineer_by_id[engineer].timezone, calendar_zone)
         if entry is None:
             unmatched.add(where, summary, "has no duration (no DTEND or DURATION)")
             return
-        start, end = entry
-        found.events.append(LeaveEvent(engineer, uid, where, summary[:200] or None, start, end))
+        found.events.append(LeaveEvent(engineer, uid, where, summary[:200] or None, *entry))
 
 
 def _free(event: icalendar.Component) -> str | None:
@@ -125,15 +129,12 @@ def _declined(event: icalendar.Component, matcher: EngineerMatcher) -> set[str]:
             for engineer in matcher.exact(str(a))}
 
 
-def _times(event: icalendar.Component, engineer_zone: str,
+def _times(start: dt.date, end: dt.date, engineer_zone: str,
            calendar_zone: str | None) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None:
-    start = getattr(event.get("DTSTART"), "dt", None)
-    if isinstance(start, dt.date) and not isinstance(start, dt.datetime):
-        end = getattr(event.get("DTEND"), "dt", None)
-        if not isinstance(end, dt.date) or isinstance(end, dt.datetime):
-            end = start + dt.timedelta(days=1)
-        return (start, end) if end > start else None
-    span = _span(event, calendar_zone or engineer_zone)
+    if not isinstance(start, dt.datetime):  # all-day: local dates, end exclusive
+        end_day = end.date() if isinstance(end, dt.datetime) else end
+        return (start, end_day) if end_day > start else None
+    span = _span(start, end, calendar_zone or engineer_zone)
     if span is None:
         return None
     return from_ts(span[0]), from_ts(span[1])

@@ -147,3 +147,16 @@ def test_api_leave_csv_and_errors(client: TestClient, plan_headers: dict[str, st
         **plan_headers, "Content-Type": "application/json"}).status_code == 415
     stored = client.get("/v1/teams/t", headers=plan_headers).json()
     assert len(stored["engineers"][0]["unavailable"]) == 2  # the CSV's, and the hand-typed one
+
+
+def test_api_leave_takes_a_calendar_past_the_small_body_limit(client: TestClient,
+                                                              plan_headers: dict[str, str]) -> None:
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:bo-{i}@x\nDTSTART:{20261207 + i // 24}T{i % 24:02d}0000Z\nDURATION:PT30M\n"
+        f"SUMMARY:Focus block {i}\nDESCRIPTION:{'x' * 120}\nORGANIZER:mailto:bo@example.com\nEND:VEVENT\n"
+        for i in range(24 * 20))
+    big = OOO.split("BEGIN:VEVENT")[0] + events + "END:VCALENDAR\n"
+    assert len(big.encode()) > 64 * 1024
+    got = client.put("/v1/teams/t/leave", content=big, headers={**plan_headers, "Content-Type": "text/calendar"})
+    assert got.status_code == 200, got.text
+    assert len(got.json()["added"]) == 480
