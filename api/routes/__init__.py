@@ -9,6 +9,7 @@ from rota_api.compat import opsgenie, pagerduty
 from rota_api.routes import (
     calendars,
     calibration,
+    docs,
     gaps,
     handoffs,
     health,
@@ -25,6 +26,7 @@ from rota_api.routes import (
 
 ROUTERS: list[APIRouter] = [
     now.router, health.router, teams.router, rota.router, plans.router, overrides.router,
+<<<<<<< HEAD
 <<<<<<< HEAD
 <<<<<<< HEAD
 <<<<<<< HEAD
@@ -47,4 +49,9 @@ ROUTERS: list[APIRouter] = [
     pagerduty.router, opsgenie.router,
 >>>>>>> e66e2c9 (Calibration: rota calibrate and POST /v1/teams/{team}/calibration fit response minutes per engineer and band from acknowledgements (generic CSV, PagerDuty export), log-normal with empirical-Bayes pooling, scenario patch and the gaps it changes, whom to test-page; bench/months.py measures recovery)
 >>>>>>> 2b0ef9b (Calibration: rota calibrate and POST /v1/teams/{team}/calibration fit response minutes per engineer and band from acknowledgements (generic CSV, PagerDuty export), log-normal with empirical-Bayes pooling, scenario patch and the gaps it changes, whom to test-page; bench/months.py measures recovery)
+=======
+    gaps.router, handoffs.router, hours.router, leave.router, calibration.router,
+    calendars.router, report.router, slack.router,
+    pagerduty.router, opsgenie.router, docs.router,
+>>>>>>> 8c37e56 (Routes: register calibration beside the new docs router (a rebase left conflict markers in api/routes/__init__.py))
 ]
