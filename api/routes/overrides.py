@@ -20,13 +20,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rota.coverage import Gap
 from rota.errors import FieldError, RotaInvalid
+from rota.gapchange import gap_changes
 from rota.oncall import on_call_spans
-from rota.report import gap_report, minutes
+from rota.report import minutes
 from rota.rotafile import Override, Rota, check_override
 from rota.scenario import Scenario
-from rota.spans import Span, iso_z, merge, subtract, to_ts
+from rota.spans import iso_z, to_ts
 from rota.team import horizon_range
 from rota.validation import pydantic_errors
 from rota_api.deps import EARLIEST, LATEST, PlanAccess, ServicesDep
@@ -118,23 +118,5 @@ def _warnings(scenario: Scenario, before: Rota, override: Override) -> list[str]
 def _gap_diff(scenario: Scenario, before: Rota, after: Rota,
               override: Override) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(opened, closed): uncovered time the override adds, and uncovered time it removes."""
-    lo, hi = override.start - MARGIN, override.end + MARGIN
-    old = gap_report(scenario, before, lo, hi).gaps
-    new = gap_report(scenario, after, lo, hi).gaps
-    return _uncovered_minus(new, old), _uncovered_minus(old, new)
-
-
-def _uncovered_minus(gaps: list[Gap], other: list[Gap]) -> list[dict[str, Any]]:
-    """The parts of `gaps` that no gap of `other` in the same region covers."""
-    by_region: dict[str, list[Span]] = {}
-    for gap in other:
-        by_region.setdefault(gap.region, []).append((gap.start, gap.end))
-    out = []
-    for gap in gaps:
-        rest = subtract([(gap.start, gap.end)], merge(by_region.get(gap.region, [])))
-        for start, end in rest:
-            out.append({"region": gap.region, "severity": gap.severity, "start": iso_z(start),
-                        "end": iso_z(end), "minutes": minutes(end - start),
-                        "required": gap.required, "qualified": gap.qualified,
-                        "cause": gap.cause})
-    return out
+    return gap_changes((scenario, before), (scenario, after), override.start - MARGIN,
+                       override.end + MARGIN)
