@@ -24,6 +24,7 @@ from rota.report import gap_report
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.store import Store
+from rota.validation import scenario_warnings
 
 PROGRESS_EVERY = 0.25
 CANCEL_POLL = 0.5
@@ -117,6 +118,8 @@ class PlanRun:
             report = getattr(result, "report", None)
             if not isinstance(report, dict):
                 report = gap_report(request.scenario, rota).to_json()
+            # the demand no rota can meet, named as `rota validate` and `rota plan` name it
+            report = {**report, "warnings": [str(w) for w in scenario_warnings(request.scenario)]}
             outcome = {"status": status, "rota": rota.to_json(), "report": report}
         if why == "cancelled":
             self.store.plans.end_cancelled(plan_id, outcome, progress)

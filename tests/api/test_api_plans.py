@@ -188,3 +188,17 @@ def test_a_second_process_on_the_store_leaves_live_plans_alone(
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_plan_report_names_demand_no_rota_can_meet(client: TestClient, team: str,
+                                                       tokens: dict[str, str]) -> None:
+    short_handed = SCENARIO_YAML.replace("peak: {severity: P0, responders: 1}\n    off_peak",
+                                         "peak: {severity: P0, responders: 5}\n    off_peak", 1)
+    assert short_handed != SCENARIO_YAML
+    put = client.put("/v1/teams/tiny", content=short_handed,
+                     headers={**bearer(tokens["admin"]), "Content-Type": "application/yaml"})
+    assert put.status_code == 200, put.text
+    plan_id = _start(client, tokens)
+    wait_for_plans(client)
+    warnings = _plan(client, tokens, plan_id)["report"]["warnings"]
+    assert [w for w in warnings if w.startswith("regions[0].peak.responders: 5 required, but only 3")]
