@@ -116,7 +116,7 @@ class Money(Schema):
     currency: str | None
 
 
-class GapOut(Schema):
+class GapChange(Schema):
     region: str
     severity: Severity
     start: str
@@ -125,6 +125,11 @@ class GapOut(Schema):
     required: int
     qualified: int
     cause: Cause
+
+
+class GapOut(GapChange):
+    """A gap of the `gaps` answer: a `GapChange`'s fields and what the report adds."""
+
     structural: bool
     peak: bool
     exposure: Money | None
@@ -247,17 +252,6 @@ class OverrideOut(Schema):
     start: str
     end: str
     reason: str | None = None
-
-
-class GapChange(Schema):
-    region: str
-    severity: Severity
-    start: str
-    end: str
-    minutes: float
-    required: int
-    qualified: int
-    cause: Cause
 
 
 class OverrideAdded(Schema):
