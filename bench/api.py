@@ -80,7 +80,7 @@ def make_rota(scenario: dict) -> dict:
             begin = dt.datetime.combine(date, dt.time(9), zone).astimezone(dt.UTC)
             shifts.append({"engineer": engineer["id"], "start": _z(begin),
                            "end": _z(begin + dt.timedelta(hours=8))})
-    return {"team": "bench", "shifts": shifts}
+    return {"team": scenario["team"], "shifts": shifts}
 
 
 def _z(instant: dt.datetime) -> str:

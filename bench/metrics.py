@@ -24,7 +24,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,20 +45,6 @@ def make_scenario(team: str, start: dt.date) -> dict:
             "regions": regions, "engineers": engineers}
 
 
-def make_rota(scenario: dict) -> dict:
-    start = dt.date.fromisoformat(scenario["horizon"]["start"])
-    shifts = []
-    for engineer in scenario["engineers"]:
-        zone = ZoneInfo(engineer["timezone"])
-        for day in range(28):
-            date = start + dt.timedelta(days=day)
-            if date.weekday() < 5:
-                begin = dt.datetime.combine(date, dt.time(9), zone).astimezone(dt.UTC)
-                shifts.append({"engineer": engineer["id"], "start": begin.isoformat(),
-                               "end": (begin + dt.timedelta(hours=8)).isoformat()})
-    return {"team": scenario["team"], "shifts": shifts}
-
-
 def scrape(url: str, token: str) -> tuple[float, int]:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     began = time.perf_counter()
@@ -76,7 +61,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a fresh SQLite file; PostgreSQL is emptied first")
     args = parser.parse_args()
 
-    from bench.api import free_port, wait_ready
+    from bench.api import free_port, make_rota, wait_ready
     from rota.rotafile import parse_rota
     from rota.store import Store
     from rota.validation import parse_scenario
