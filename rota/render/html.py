@@ -1,11 +1,12 @@
 """The coverage report page: one self-contained HTML document (inline CSS and SVG, no script).
 
 `report_page` is what `rota gaps --format html` writes and `GET /v1/teams/{team}/report` serves.
-Sections, top to bottom: the headline (P0 peak coverage, and how much of it is within the rules;
-exposure; structural hours, the scenario's bound; where one hire would close them), the legend, a
-week-by-hour heatmap per region in its local time, the on-call timeline per engineer, the gap table
-by exposure, coverage by region, each engineer's load, and the hard rules the rota breaks. Every
-time is labelled with its zone; every piece of user text goes through `html.escape`.
+Sections, top to bottom: for a planned rota what the planner achieved (`html_solver.py`), the
+headline (P0 peak coverage, and how much of it is within the rules; exposure; structural hours,
+the scenario's bound; where one hire would close them), the legend, a week-by-hour heatmap per
+region in its local time, the on-call timeline per engineer, the gap table by exposure, coverage
+by region, each engineer's load, and the hard rules the rota breaks. Every time is labelled with
+its zone; every piece of user text goes through `html.escape`.
 Large windows are cut for the charts (first weeks shown, with a note); the tables stay complete.
 A report asked for one severity filters the headline and the gap table; the heatmap always judges
 every requirement of the region.
@@ -21,6 +22,7 @@ from rota.render.cells import region_grid
 from rota.render.headline import Headline, headline
 from rota.render.html_hiring import hire_section
 from rota.render.html_rules import violations_section, within_rules_note
+from rota.render.html_solver import achieved_note
 from rota.render.html_tables import gap_table, load_table
 from rota.render.palette import (
     BAND_FILL,
@@ -90,6 +92,7 @@ def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
         f'<p class="meta">Team <b>{escape(scenario.team)}</b>, rota version '
         f"{report.rota_version if report.rota_version is not None else '-'}, window "
         f"{_utc(report.start)} to {_utc(report.end)} (UTC). {len(report.gaps)} gaps.</p>",
+        achieved_note(rota),
         '<nav><a href="#headline">Headline</a><a href="#heatmaps">Heatmaps</a>'
         '<a href="#timeline">Timeline</a><a href="#gaps">Gaps</a><a href="#regions">Regions</a>'
         '<a href="#load">Load</a><a href="#violations">Rules</a></nav></header>',
