@@ -326,6 +326,13 @@ class HireCandidate(Model):
     sleep: DailyWindow = DEFAULT_SLEEP
 
 
+class Fairness(Model):
+    """Fairness across periods: burden from published rotas in the `lookback_days` before the
+    horizon counts when the planner balances burden (`rota.history`)."""
+
+    lookback_days: int = Field(default=90, ge=0, le=366)
+
+
 class Hiring(Model):
     """Where a hire could be; without candidates, the team's own office zones (`rota/hiring.py`)."""
 
@@ -394,6 +401,7 @@ class Scenario(Model):
     pins: tuple[Pin, ...] = ()
     hiring: Hiring | None = None
     pay: Pay | None = None
+    fairness: Fairness = Fairness()
 
     @cached_property
     def region_by_id(self) -> dict[str, Region]:

@@ -19,8 +19,11 @@ from rich.table import Table
 from rota.cli.analysis import print_warnings
 from rota.cli.app import EXIT_FAILED, app, err, out, parse_instant, reports_errors
 from rota.cli.outputs import check_output, exit_if_kept, write_keeping
+from rota.errors import FieldError, RotaInvalid
+from rota.history import History
 from rota.rotafile import Rota, write_rota_json
 from rota.rotaio import read_rota
+from rota.scenario import Scenario
 from rota.validation import load_scenario
 
 EXIT_INTERRUPTED = 130
@@ -42,6 +45,9 @@ def plan(
     now: Annotated[str | None, typer.Option(help="Shifts of --previous starting before this never change.")] = None,
     deterministic: Annotated[bool, typer.Option(help="One worker, fixed seed, repeatable result.")] = False,
     report: Annotated[Path | None, typer.Option(help="Also write the plan's report as JSON.")] = None,
+    history: Annotated[list[Path] | None, typer.Option(
+        "--history", help="An earlier rota (.json), repeatable, earliest first: its burden in the "
+                          "scenario's fairness.lookback_days before the horizon counts for fairness.")] = None,
 ) -> None:
     """Plan a rota: solve, show progress, write the rota and print the plan's report.
 
@@ -58,8 +64,12 @@ def plan(
     loaded = load_scenario(scenario)
     warnings = print_warnings(loaded)
     prev = read_rota(previous, loaded) if previous is not None else None
+    carried = read_histories(history or [], loaded)
+    for note in carried.notes:
+        err.print(f"note: {note}", highlight=False, markup=False)
     options = PlanOptions(time_limit_seconds=time_limit, workers=workers, seed=seed, previous=prev,
-                          now=parse_instant(now, "--now"), deterministic=deterministic)
+                          now=parse_instant(now, "--now"), deterministic=deterministic,
+                          history=carried)
     stop = threading.Event()
     box: dict[str, Any] = {}
     display = _ProgressDisplay(time_limit) if out.is_terminal else None
@@ -94,6 +104,27 @@ def plan(
     exit_if_kept(written, output)
     if report and report_written:
         exit_if_kept(report_written, report)
+
+
+def read_histories(paths: list[Path], scenario: Scenario) -> History:
+    """Every `--history` file read and checked (all errors at once, each naming its file), then
+    the burden they carry into the horizon."""
+    from rota.history import carried_in, read_history
+
+    rotas: list[tuple[str, Rota]] = []
+    notes: list[str] = []
+    errors: list[FieldError] = []
+    for path in paths:
+        try:
+            rota, left_out = read_history(path, scenario)
+        except RotaInvalid as exc:
+            errors += exc.errors
+            continue
+        rotas.append((f"--history {path}", rota))
+        notes += left_out
+    if errors:
+        raise RotaInvalid(errors)
+    return carried_in(scenario, rotas, notes)
 
 
 def _run(
@@ -156,6 +187,28 @@ class _ProgressDisplay:
 
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2%}"
+
+
+CARRIED_COLUMNS = (("on call", "on_call_hours_per_40h"), ("asleep", "asleep_hours_per_40h"),
+                   ("night", "night_hours_per_40h"), ("weekend", "weekend_hours_per_40h"),
+                   ("holiday", "public_holiday_hours_per_40h"))
+
+
+def _print_carried(carried: dict[str, Any]) -> None:
+    """Burden carried in from the look-back window, added by this plan, and carried out."""
+    table = Table(title=f"burden across periods, hours per 40 h of weekly capacity: carried in "
+                        f"({carried['from'][:10]} to {carried['to'][:10]}) + added = carried out")
+    table.add_column("engineer")
+    for name, _ in CARRIED_COLUMNS:
+        table.add_column(name, justify="right")
+    for line in carried["engineers"]:
+        table.add_row(line["engineer"], *(
+            f"{line['carried_in'][key]:g} + {line['added'][key]:g} = {line['carried_out'][key]:g}"
+            for _, key in CARRIED_COLUMNS))
+    out.print(table)
+    out.print("carried out, spread across engineers (per 40 h): " + ", ".join(
+        f"{name} {carried['carried_out_spread'][key]['spread']:g}" for name, key in CARRIED_COLUMNS),
+        highlight=False)
 
 
 class BaselineKind(StrEnum):
@@ -268,6 +321,8 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
     out.print(burden)
     out.print("fairness (spread per 40 h capacity): " + ", ".join(
         f"{k} {v['spread']:g}" for k, v in report["fairness"].items()), highlight=False)
+    if report.get("carried", {}).get("sources"):
+        _print_carried(report["carried"])
     if "changes" in report:
         ch = report["changes"]
         out.print(f"changes vs previous: kept {ch['kept']}, removed {len(ch['removed'])}, added "

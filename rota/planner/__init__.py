@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rota.errors import LimitExceeded
+from rota.history import History, kind_seconds
 from rota.limits import (
     PLANNER_CANDIDATE_WORKERS,
     PLANNER_MAX_CANDIDATES,
@@ -86,6 +87,7 @@ class PlanOptions:
     previous: Rota | None = None  # re-plan with minimal change against this rota
     now: dt.datetime | None = None  # shifts of `previous` that start before now never change
     deterministic: bool = False  # one worker, fixed seed, deterministic time limit
+    history: History | None = None  # burden carried in from earlier rotas (`rota.history`)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def plan(
             windows = run_windows(scenario, team, cands, start, options, clock, on_progress, stop)
             start = [cands[i] for i in sorted(windows.chosen)]
         if clock.room_for_search() and not (stop is not None and stop.is_set()):
-            pm = build_model(scenario, team, cands)
+            pm = build_model(scenario, team, cands, carried_minutes(scenario, options.history))
             search = run_search(pm, options, clock, proof, start, on_progress, stop)
     result = finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options,
                     (start, windows))
@@ -279,8 +281,27 @@ def annotate_all(scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> 
         annotate_costs(team, scenario.engineers[eng], mine)
 
 
-def build_model(scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> PlanModel:
+# `Candidate` minutes fields and the `rota.history` burden kinds they continue.
+CARRIED_KINDS = {"on_call_min": "on_call", "asleep_min": "asleep", "night_min": "night",
+                 "weekend_min": "weekend", "holiday_min": "public_holiday"}
+
+
+def carried_minutes(scenario: Scenario, history: History | None) -> dict[int, dict[str, int]]:
+    """Burden carried in, per engineer index and `Candidate` minutes field."""
+    if history is None:
+        return {}
+    out = {}
+    for eng, engineer in enumerate(scenario.engineers):
+        burden = history.carried.get(engineer.id)
+        if burden is not None:
+            out[eng] = {field: kind_seconds(burden, kind) // 60 for field, kind in CARRIED_KINDS.items()}
+    return out
+
+
+def build_model(scenario: Scenario, team: TeamTime, cands: list[Candidate],
+                carried: dict[int, dict[str, int]] | None = None) -> PlanModel:
     pm = PlanModel(scenario, team, cands)
+    pm.carried = carried or {}
     for _, rule in HARD_RULES:
         rule(pm)
     add_coverage(pm)

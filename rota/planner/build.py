@@ -54,8 +54,12 @@ class PlanModel:
     # (var index, required or 0, [(coefficient, var index)]) meaning
     # value = max(0, required - sum) when required > 0, else value = sum.
     derived: list[tuple[int, int, list[tuple[int, int]]]] = field(default_factory=list)
-    # Fairness peaks: (var index, [[(coefficient, var index)] per engineer]), value = max of sums.
-    peaks: list[tuple[int, list[list[tuple[int, int]]]]] = field(default_factory=list)
+    # Fairness peaks: (var index, [(constant, [(coefficient, var index)]) per engineer]),
+    # value = max over engineers of constant + sum.
+    peaks: list[tuple[int, list[tuple[int, list[tuple[int, int]]]]]] = field(default_factory=list)
+    # Burden carried in from earlier rotas, per engineer index and `Candidate` minutes field
+    # (`night_min`, ...): what the fairness stage adds the plan's burden to (`rota.history`).
+    carried: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.x = [
@@ -71,7 +75,8 @@ class PlanModel:
             total = sum(k * values[i] for k, i in terms)
             values[index] = max(0, required - total) if required else total
         for index, loads in self.peaks:
-            values[index] = max((sum(k * values[i] for k, i in load) for load in loads), default=0)
+            values[index] = max((base + sum(k * values[i] for k, i in load) for base, load in loads),
+                                default=0)
         return values
 
     def by_engineer(self) -> dict[int, list[int]]:

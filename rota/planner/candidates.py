@@ -48,6 +48,11 @@ class Candidate:
     forced: str | None = None  # "pin" or "frozen": the plan must contain it
     previous: bool = False  # equal to a shift of the previous rota
     var: object = field(default=None, repr=False)
+    # Minutes inside the horizon, at local night (22:00-06:00) and on local public holidays: the
+    # burden the fairness stage balances with what earlier rotas carried in (`rota.history`).
+    on_call_min: int = 0
+    night_min: int = 0
+    holiday_min: int = 0
 
     @property
     def minutes(self) -> int:
@@ -144,7 +149,8 @@ def overlapping(cands: list[Candidate], spans: SpanSet) -> list[Candidate]:
 
 
 def annotate_costs(team: TeamTime, engineer: Engineer, cands: list[Candidate]) -> None:
-    """Fill the per-candidate minutes the objective charges: asleep, outside work, weekend."""
+    """Fill the per-candidate minutes the objective charges: asleep, outside work, weekend, and
+    for fairness on call (inside the horizon), night and public holiday."""
     if not cands:
         return
     group = team.group_of[engineer.id]
@@ -157,10 +163,17 @@ def annotate_costs(team: TeamTime, engineer: Engineer, cands: list[Candidate]) -
     asleep = inside(group.band_set("asleep"))
     working = inside(group.band_set("working"))
     weekend = inside(team.zone_set(engineer.timezone, "weekend"))
-    for c, a, w, we in zip(cands, asleep, working, weekend, strict=True):
+    night = inside(team.zone_set(engineer.timezone, "night"))
+    holiday = inside(group.holiday_set()) if group.profile.holidays else [0] * len(cands)
+    on_call = ((np.minimum(ends, team.hi) - np.maximum(starts, team.lo)) // 60).tolist()
+    for c, a, w, we, n, h, o in zip(cands, asleep, working, weekend, night, holiday, on_call,
+                                    strict=True):
         c.asleep_min = a
         c.off_hours_min = c.minutes - w
         c.weekend_min = we
+        c.night_min = n
+        c.holiday_min = h
+        c.on_call_min = o
 
 
 def local_day_of(engineer: Engineer, start: Instant) -> dt.date:

@@ -8,9 +8,11 @@
 2. `uncovered`: shortfall x minutes x severity weight x exposure weight, over every coverage row;
 3. `asleep`: on-call minutes in the engineers' `asleep` band;
 4. `off_hours`: on-call minutes outside working hours (awake or asleep);
-5. `fairness`: the largest off-hours burden plus the largest weekend burden of any engineer, each
-   relative to the engineer's weekly capacity (minutes per 100 h of `max_hours_per_week`), so no one
-   carries the nights or weekends alone;
+5. `fairness`: for each burden (on-call, asleep, night, weekend and public-holiday minutes in the
+   engineer's local time), the largest any engineer carries, summed; each relative to the
+   engineer's weekly capacity (minutes per 100 h of `max_hours_per_week`), and counting what
+   earlier rotas carried in over the look-back window (`rota.history`, `PlanModel.carried`), so no
+   one carries the nights or weekends alone, this month or over the months;
 6. `changes`: with a previous rota, shifts dropped from it plus shifts added to it.
 
 When re-planning, `changes` moves up right after coverage and shares the first stage with it as
@@ -61,30 +63,46 @@ def off_hours(pm: PlanModel) -> Term:
                 "on-call minutes outside working hours")
 
 
+# The burdens balanced across engineers (`Candidate` minutes fields), as `rota.history` counts
+# them: on-call time, asleep, local nights, local weekends, local public holidays.
+FAIRNESS_KINDS = ("on_call_min", "asleep_min", "night_min", "weekend_min", "holiday_min")
+
+
 def fairness(pm: PlanModel) -> Term:
     parts: list[cp_model.IntVar] = []
     upper = 0
-    for kind in ("off_hours_min", "weekend_min"):
+    for kind in FAIRNESS_KINDS:
         peak, bound = _max_relative(pm, kind)
-        parts.append(peak)
-        upper += bound
-    return Term("fairness", sum(parts), upper,
-                f"largest off-hours + weekend minutes per {CAPACITY_UNIT_HOURS} h weekly capacity")
+        if peak is not None:
+            parts.append(peak)
+            upper += bound
+    if not parts:
+        return Term("fairness", 0, 0, FAIRNESS_UNIT)
+    return Term("fairness", sum(parts), upper, FAIRNESS_UNIT)
 
 
-def _max_relative(pm: PlanModel, kind: str) -> tuple[cp_model.IntVar, int]:
+FAIRNESS_UNIT = (f"sum over on call, asleep, night, weekend, holiday of the largest burden "
+                 f"(carried in + planned, minutes per {CAPACITY_UNIT_HOURS} h weekly capacity)")
+
+
+def _max_relative(pm: PlanModel, kind: str) -> tuple[cp_model.IntVar | None, int]:
+    """The largest `kind` burden of any engineer who can still get some, carried in included."""
     loads = {}
     for eng, indexes in pm.by_engineer().items():
-        cap = pm.scenario.weekly_hours_cap(pm.scenario.engineers[eng])
-        coeffs = [(round(getattr(pm.cands[i], kind) * CAPACITY_UNIT_HOURS / cap), i) for i in indexes]
+        scale = CAPACITY_UNIT_HOURS / pm.scenario.weekly_hours_cap(pm.scenario.engineers[eng])
+        coeffs = [(round(getattr(pm.cands[i], kind) * scale), i) for i in indexes]
         coeffs = [(k, i) for k, i in coeffs if k]
         if coeffs:
-            loads[eng] = (coeffs, sum(k for k, _ in coeffs))
-    bound = max((total for _, total in loads.values()), default=0)
+            base = round(pm.carried.get(eng, {}).get(kind, 0) * scale)
+            loads[eng] = (base, coeffs, base + sum(k for k, _ in coeffs))
+    if not loads:
+        return None, 0
+    bound = max(total for *_, total in loads.values())
     peak = pm.model.new_int_var(0, bound, f"fairness_max_{kind}")
-    for coeffs, _ in loads.values():
-        pm.model.add(sum(k * pm.x[i] for k, i in coeffs) <= peak)
-    pm.peaks.append((peak.index, [[(k, pm.x[i].index) for k, i in coeffs] for coeffs, _ in loads.values()]))
+    for base, coeffs, _ in loads.values():
+        pm.model.add(sum(k * pm.x[i] for k, i in coeffs) + base <= peak)
+    pm.peaks.append((peak.index, [(base, [(k, pm.x[i].index) for k, i in coeffs])
+                                  for base, coeffs, _ in loads.values()]))
     return peak, bound
 
 

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from rota.history import History, carried_json, lookback_window
 from rota.planner.build import PlanModel
 from rota.planner.candidates import Candidate
 from rota.planner.explain import ChosenIndex, binding_rules, structural_bound
@@ -103,6 +104,8 @@ def build_report(
     report["gaps"], report["binding_rules"] = explain_gaps(scenario, team, cands, search, core,
                                                               explained, deadline)
     report["burden"] = [b.to_json() for b in core.engineers]
+    history = options.history or History(*lookback_window(scenario), scenario.fairness.lookback_days)
+    report["carried"] = carried_json(scenario, history, core.engineers)
     report["fairness"] = fairness_figures(scenario, core)
     if options.previous is not None:
         report["changes"] = changed_shifts(options.previous, rota, team.lo, team.hi)
