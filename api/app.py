@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens)
     app.add_middleware(NowFastPath, services=services)
-    app.add_middleware(OncallsFastPath)
+    app.add_middleware(OncallsFastPath, services=services)
     app.add_middleware(AnswerUnexpected)
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(HttpMetrics)

@@ -18,6 +18,9 @@ from rota.errors import FieldError, InvalidInput, NotFound
 from rota_api.problems import from_rota_error
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A query string can hold a control character only raw or percent-encoded (%00-%1F, %7F): no
+# UTF-8 sequence of other bytes decodes to one. Most queries have neither and skip the parse.
+_MAYBE_CONTROL = re.compile(rb"[\x00-\x1f\x7f]|%[01][0-9a-fA-F]|%7[fF]")
 
 
 class RefuseControlCharacters:
@@ -36,9 +39,10 @@ class RefuseControlCharacters:
 def _problem(scope: Scope) -> NotFound | InvalidInput | None:
     if _CONTROL.search(scope["path"]):
         return NotFound("no such resource: the path holds a control character")
-    query = scope.get("query_string", b"").decode("latin-1")
-    if not query:
+    raw = scope.get("query_string", b"")
+    if not raw or not _MAYBE_CONTROL.search(raw):
         return None
+    query = raw.decode("latin-1")
     errors = [FieldError(name if not _CONTROL.search(name) else "query",
                          "holds a control character")
               for name, value in parse_qsl(query, keep_blank_values=True)

@@ -80,10 +80,18 @@ def region_entries(team: TeamTime, on_call: dict[str, list[Span]], region: Regio
 
 
 class EntryIndex:
-    """One region's entries, answering "which overlap [since, until)" without a full scan."""
+    """One region's entries, answering "which overlap [since, until)" without a full scan.
 
-    def __init__(self, entries: list[Entry]) -> None:
+    `changes` (sorted) are the instants at which the entries containing an instant, or their
+    `fastest_key` order, may change: entry edges, and the band, holiday and leave edges of the
+    engineers serving the region. Between two of them an answer "on call at ts" is the same for
+    every ts (`steady`).
+    """
+
+    def __init__(self, entries: list[Entry], changes: list[Instant] | None = None) -> None:
         self.entries = entries
+        self.changes = sorted({x for e in entries for x in (e.start, e.end)}
+                              if changes is None else changes)
         self._by_end = sorted(entries, key=lambda x: (x.end, x.start, x.level, x.engineer))
         self._ends = [x.end for x in self._by_end]
         self._longest = max((x.end - x.start for x in entries), default=0)
@@ -102,10 +110,24 @@ class EntryIndex:
         found.sort(key=lambda x: (x.start, x.level, x.engineer))
         return found
 
+    def steady(self, ts: Instant) -> tuple[Instant | None, Instant | None]:
+        """The span [lo, hi) around `ts` between two changes (None: unbounded on that side)."""
+        i = bisect.bisect_right(self.changes, ts)
+        return (self.changes[i - 1] if i else None,
+                self.changes[i] if i < len(self.changes) else None)
+
 
 def entry_indexes(team: TeamTime, on_call: dict[str, list[Span]]) -> dict[str, EntryIndex]:
     """An `EntryIndex` per region of the team."""
-    return {r.id: EntryIndex(region_entries(team, on_call, r)) for r in team.scenario.regions}
+    out = {}
+    for region in team.scenario.regions:
+        entries = region_entries(team, on_call, region)
+        changes = {team.lo, team.hi, *(x for e in entries for x in (e.start, e.end))}
+        for group, members in team.serving(region):
+            changes.update(group.edges().tolist())
+            changes.update(x for e in members for span in team.leave.get(e.id, ()) for x in span)
+        out[region.id] = EntryIndex(entries, sorted(changes))
+    return out
 
 
 def fastest_key(team: TeamTime, engineer: str, ts: Instant) -> tuple[bool, int, str]:

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rota.errors import InvalidInput, NotFound, RotaError
@@ -35,9 +39,10 @@ from rota.spans import to_ts
 from rota.store import Token
 from rota_api.compat import pagerduty_shapes as shape
 from rota_api.compat import params
+from rota_api.compat.answer_cache import AnswerCache
 from rota_api.compat.directory import Directory, split_id
-from rota_api.current import Current
-from rota_api.deps import services_of
+from rota_api.current import Current, CurrentCache
+from rota_api.deps import Services, services_of
 from rota_api.problems import Forbidden, Unauthenticated
 
 router = APIRouter(prefix="/pagerduty", tags=["compat: PagerDuty"])
@@ -47,6 +52,7 @@ MAX_LIMIT = 100
 AHEAD = dt.timedelta(days=90)
 SCHEDULE_SPAN = dt.timedelta(days=14)
 ONCALL_INCLUDES = {"users", "schedules", "escalation_policies"}
+clock: Callable[[], dt.datetime] = functools.partial(dt.datetime.now, dt.UTC)  # tests set it
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -62,30 +68,37 @@ def vendor_errors(handler: Handler) -> Handler:
     async def wrapper(request: Request) -> Response:
         try:
             return await handler(request)
-        except InvalidInput as exc:
-            return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
-                                          [str(e) for e in exc.errors]), 400)
-        except Unauthenticated as exc:
-            return _json(shape.error_body(f"Authentication failed: {exc.message}",
-                                          shape.AUTHENTICATION_FAILED), 401)
-        except Forbidden as exc:
-            return _json(shape.error_body(f"Access Denied: {exc.message}", shape.ACCESS_DENIED), 403)
-        except NotFound as exc:
-            return _json(shape.error_body("Not Found", shape.NOT_FOUND, [exc.message]), 404)
         except RotaError as exc:
-            return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
-                                          [exc.message]), 400)
+            return vendor_error(exc)
 
     return wrapper
 
 
+def vendor_error(exc: RotaError) -> Response:
+    """A core error as PagerDuty answers it."""
+    if isinstance(exc, InvalidInput):
+        return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
+                                      [str(e) for e in exc.errors]), 400)
+    if isinstance(exc, Unauthenticated):
+        return _json(shape.error_body(f"Authentication failed: {exc.message}",
+                                      shape.AUTHENTICATION_FAILED), 401)
+    if isinstance(exc, Forbidden):
+        return _json(shape.error_body(f"Access Denied: {exc.message}", shape.ACCESS_DENIED), 403)
+    if isinstance(exc, NotFound):
+        return _json(shape.error_body("Not Found", shape.NOT_FOUND, [exc.message]), 404)
+    return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT, [exc.message]), 400)
+
+
 async def _directory(request: Request) -> Directory:
-    header = request.headers.get("authorization")
+    return await _token_directory(services_of(request), request.headers.get("authorization"))
+
+
+async def _token_directory(services: Services, header: str | None) -> Directory:
+    """The token's view, from PagerDuty's `Token token=...` header (or a bearer one)."""
     if header is not None and header[:6].lower() == "token ":
         secret = header[6:].strip()
         secret = secret[6:] if secret.lower().startswith("token=") else secret
         header = f"Bearer {secret.strip().strip(chr(34))}"
-    services = services_of(request)
     token: Token = await services.tokens.authenticate(header)
     if not token.grants("read", None):
         raise Forbidden(f"this token has scope {token.scope!r}; 'read' is needed")
@@ -97,12 +110,20 @@ def _render(request: Request, query: Mapping[str, str]) -> shape.Render:
     return shape.Render(f"{root}/pagerduty", root, params.time_zone(query))
 
 
-def _ids(request: Request, name: str) -> set[str]:
-    return set(request.query_params.getlist(f"{name}[]")) | set(request.query_params.getlist(name))
+def _ids(request: Request, name: str) -> frozenset[str]:
+    return _ids_in(request.query_params, name)
 
 
-def _includes(request: Request, allowed: set[str]) -> set[str]:
-    found = _ids(request, "include")
+def _ids_in(query: QueryParams, name: str) -> frozenset[str]:
+    return frozenset(query.getlist(f"{name}[]")) | frozenset(query.getlist(name))
+
+
+def _includes(request: Request, allowed: set[str]) -> frozenset[str]:
+    return _includes_in(request.query_params, allowed)
+
+
+def _includes_in(query: QueryParams, allowed: set[str]) -> frozenset[str]:
+    found = _ids_in(query, "include")
     unknown = found - allowed
     if unknown:
         raise params.invalid("include[]", f"{sorted(unknown)[0]!r} is not one of {', '.join(sorted(allowed))}")
@@ -119,7 +140,7 @@ def _page(query: Mapping[str, str], items: list[Any], key: str,
             "total": len(items) if params.boolean(query, "total") else None}
 
 
-async def _teams(directory: Directory, ids: set[str]) -> list[Current]:
+async def _teams(directory: Directory, ids: AbstractSet[str]) -> list[Current]:
     """The current state of the teams the ids name (every readable team when there are none)."""
     names = sorted({i.partition(".")[0] for i in ids} - {""}) if ids else await directory.team_ids()
     found = []
@@ -148,23 +169,125 @@ async def _one(request: Request, key: str) -> tuple[Directory, Current, str]:
 @vendor_errors
 async def list_oncalls(request: Request) -> Response:
     """On-call entries overlapping [since, until]: level 1 fastest first, then level 2."""
-    query = request.query_params
-    directory = await _directory(request)
-    render = _render(request, query)
-    include = _includes(request, ONCALL_INCLUDES)
-    now = dt.datetime.now(dt.UTC)
-    since = params.instant(query, "since") or now
-    until = params.instant(query, "until") or max(now, since)
+    body = await oncalls_answer(services_of(request), request.scope)
+    return Response(body, media_type="application/json")
+
+
+@dataclass(frozen=True)
+class OncallsQuery:
+    """An `/oncalls` query string, read and checked."""
+
+    query: QueryParams
+    time_zone: str | None
+    include: frozenset[str]
+    since: dt.datetime | None
+    until: dt.datetime | None
+    policies: frozenset[str]
+    schedules: frozenset[str]
+    users: frozenset[str]
+    earliest: bool
+    limit: int
+    offset: int
+    total: bool
+
+
+@functools.lru_cache(maxsize=512)
+def _oncalls_query(raw: str) -> OncallsQuery:
+    """The query string read once per distinct string (bots repeat theirs); raises for any bad
+    parameter (errors are not cached)."""
+    query = QueryParams(raw)
+    return OncallsQuery(
+        query, params.time_zone(query), _includes_in(query, ONCALL_INCLUDES), params.instant(query, "since"),
+        params.instant(query, "until"), _ids_in(query, "escalation_policy_ids"),
+        _ids_in(query, "schedule_ids"), _ids_in(query, "user_ids"), params.boolean(query, "earliest"),
+        params.integer(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+        params.integer(query, "offset", 0, 0), params.boolean(query, "total"))
+
+
+def _checked(raw: str, now: dt.datetime) -> tuple[OncallsQuery, dt.datetime, dt.datetime]:
+    """The query and its [since, until]; a bad parameter raises the error PagerDuty's order of
+    checks finds first (the time zone, `include[]`, the range, then the rest)."""
+    try:
+        asked = _oncalls_query(raw)
+    except InvalidInput:
+        query = QueryParams(raw)
+        params.time_zone(query)
+        _includes_in(query, ONCALL_INCLUDES)
+        _range(params.instant(query, "since"), params.instant(query, "until"), now)
+        raise
+    since, until = _range(asked.since, asked.until, now)
+    return asked, since, until
+
+
+def _range(since_asked: dt.datetime | None, until_asked: dt.datetime | None,
+           now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    since = since_asked or now
+    until = until_asked or max(now, since)
     if until < since:
         raise params.invalid("until", "cannot be before since")
     if until > now + AHEAD:
         raise params.invalid("until", "on-call shifts are limited to 90 days in the future")
-    policies, schedules, users = (_ids(request, n) for n in
-                                  ("escalation_policy_ids", "schedule_ids", "user_ids"))
-    lo, hi = to_ts(since), to_ts(until)
-    earliest = params.boolean(query, "earliest")
+    return since, until
+
+
+_answers: weakref.WeakKeyDictionary[CurrentCache, AnswerCache] = weakref.WeakKeyDictionary()
+
+
+async def oncalls_answer(services: Services, scope: Scope) -> bytes:
+    """The `/oncalls` answer as JSON bytes; raises the core's errors.
+
+    Kept serialised (`answer_cache`) per token's teams, query string, base URL and the teams'
+    state revisions, for the span over which it holds: when the query gives neither `since` nor
+    `until` ("on call now"), until the next instant at which an entry of an asked region starts,
+    ends or changes its order; with both, for good. Every request still authenticates its token
+    and checks each team's revision, as `now` does.
+    """
+    authorization, base_key = _head(scope)
+    directory = await _token_directory(services, authorization)
+    now = clock()
+    raw = scope["query_string"].decode("latin-1")
+    asked, since, until = _checked(raw, now)
+    currents = await _teams(directory, asked.policies | asked.schedules | asked.users)
+    steady = (asked.since is None) == (asked.until is None)
+    key = (directory.token.teams, raw, base_key,
+           tuple((c.scenario.team, c.revision) for c in currents))
+    cache = _answers.get(services.current)
+    if cache is None:
+        cache = _answers.setdefault(services.current, AnswerCache())
+    lo = to_ts(since)
+    if steady:
+        found = cache.get(key, lo)
+        if found is not None:
+            return found
+    root = str(Request(scope).base_url).rstrip("/")
+    render = shape.Render(f"{root}/pagerduty", root, asked.time_zone)
+    body, span = await _oncalls(directory, currents, asked, render, lo, to_ts(until))
+    if steady:
+        cache.put(key, *(span if asked.since is None else (None, None)), body)
+    return body
+
+
+def _head(scope: Scope) -> tuple[str | None, tuple[Any, ...]]:
+    """The Authorization header, and what the answer's URLs are made of (scheme, host, root)."""
+    authorization = host = None
+    for name, value in scope["headers"]:
+        if name == b"authorization" and authorization is None:
+            authorization = value.decode("latin-1")
+        elif name == b"host" and host is None:
+            host = value
+    server = scope.get("server")
+    return authorization, (scope.get("scheme"), host, tuple(server) if server else None,
+                           scope.get("app_root_path", scope.get("root_path", "")))
+
+
+async def _oncalls(directory: Directory, currents: list[Current], asked: OncallsQuery,
+                   render: shape.Render, lo: int, hi: int) -> tuple[bytes, tuple[int | None, int | None]]:
+    """The answer, and the span around `lo` over which entries at `lo` stay as they are."""
+    policies, schedules, users = asked.policies, asked.schedules, asked.users
+    span_lo: int | None = None
+    span_hi: int | None = None
     found: list[tuple[Scenario, Entry]] = []
-    for current in await _teams(directory, policies | schedules | users):
+    for current in currents:
         entries = await directory.entries(current)
         scenario = current.scenario
         for region in scenario.regions:
@@ -174,31 +297,47 @@ async def list_oncalls(request: Request) -> Response:
             if region.id not in entries or current.index is None:
                 continue
             team = current.index.team
-            chosen = [e for e in entries[region.id].overlapping(lo, hi)
+            index = entries[region.id]
+            steady_lo, steady_hi = index.steady(lo)
+            span_lo = steady_lo if span_lo is None or (steady_lo is not None and steady_lo > span_lo) else span_lo
+            span_hi = steady_hi if span_hi is None or (steady_hi is not None and steady_hi < span_hi) else span_hi
+            chosen = [e for e in index.overlapping(lo, hi)
                       if not users or f"{scenario.team}.{e.engineer}" in users]
             chosen.sort(key=lambda e: (e.level, max(e.start, lo),
                                        fastest_key(team, e.engineer, max(e.start, lo))))
-            found += [(scenario, e) for e in (_earliest(chosen) if earliest else chosen)]
-    frozen = frozenset(include)
-    return _json(_page(query, found, "oncalls",
-                       lambda pair: shape.cached_oncall(render, shape.Held(pair[0]), pair[1], frozen)))
+            found += [(scenario, e) for e in (_earliest(chosen) if asked.earliest else chosen)]
+    include = asked.include
+    chosen_page = found[asked.offset:asked.offset + asked.limit]
+    body = {"oncalls": [shape.cached_oncall(render, shape.Held(s), e, include) for s, e in chosen_page],
+            "limit": asked.limit, "offset": asked.offset,
+            "more": asked.offset + asked.limit < len(found),
+            "total": len(found) if asked.total else None}
+    return orjson.dumps(body), (span_lo, span_hi)
 
 
 class OncallsFastPath:
     """Serves `GET /pagerduty/oncalls` ahead of FastAPI's routing (ASGI middleware), as
-    `NowFastPath` serves `now`: the bots' hot path; the same handler, answers and errors."""
+    `NowFastPath` serves `now`: the bots' hot path; the same answers and errors as the route."""
 
     PATH = "/pagerduty/oncalls"
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        response = await list_oncalls(Request(scope, receive))
-        await response(scope, receive, send)
+        try:
+            body = await oncalls_answer(self.services, scope)
+        except RotaError as exc:
+            await vendor_error(exc)(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _earliest(entries: list[Entry]) -> list[Entry]:

@@ -10,7 +10,7 @@ from domain import at, rota, scenario, shift
 from rota.errors import InvalidInput, NotFound
 from rota.handoffs import handoff_report
 from rota.now import NowIndex
-from rota.oncall_entries import EntryIndex, region_entries
+from rota.oncall_entries import EntryIndex, entry_indexes, fastest_key, region_entries
 from rota.spans import iso_z, to_ts
 
 # Berlin peak 19-23 (P0, 15 min); off-peak P2 (120 min). Raj (Kolkata) sleeps 23:00-07:00 local,
@@ -103,3 +103,35 @@ def test_entries_are_maximal() -> None:
     for a, b in zip(entries, entries[1:], strict=False):
         if a.engineer == b.engineer:
             assert a.end < b.start or a.level != b.level
+
+
+STEADY = entry_indexes(INDEX.team, INDEX.on_call)["eu"]
+
+
+def on_call_in_order(ts: int) -> list[tuple[object, ...]]:
+    """What an "on call at ts" answer is made of: the entries and the order `now` gives them."""
+    return sorted((e.level, fastest_key(INDEX.team, e.engineer, ts), e) for e in STEADY.overlapping(ts, ts))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(HORIZON[0] - 86400, HORIZON[1] + 86400), st.floats(0, 1))
+def test_answers_at_an_instant_hold_over_its_steady_span(ts: int, where: float) -> None:
+    """Between two changes, the on-call entries and their order (bands: Raj asleep; leave;
+    Berlin's peak moving Raj between levels) are those of the span's first instant."""
+    lo, hi = STEADY.steady(ts)
+    assert (lo is None or lo <= ts) and (hi is None or ts < hi)
+    first = lo if lo is not None else HORIZON[0] - 2 * 86400
+    last = hi - 1 if hi is not None else HORIZON[1] + 2 * 86400
+    other = first + int((last - first) * where)
+    assert on_call_in_order(other) == on_call_in_order(ts)
+
+
+def test_steady_spans_end_where_raj_falls_asleep_and_his_leave_starts() -> None:
+    # 2026-12-08 20:00Z Raj comes on call (asleep: 01:30 local); he sleeps from 17:30Z, so the
+    # span holding 20:30Z starts at 20:00Z; Berlin's peak ends at 22:00Z (he becomes level 1).
+    assert STEADY.steady(to_ts(at("2026-12-08T20:30Z"))) == (to_ts(at("2026-12-08T20:00Z")),
+                                                                to_ts(at("2026-12-08T22:00Z")))
+    assert STEADY.steady(to_ts(at("2026-12-08T23:59Z")))[1] == to_ts(at("2026-12-09T00:00Z"))
+    # on call since 16:00Z, Raj falls asleep at 17:30Z: same entries, slower, so another order
+    assert STEADY.steady(to_ts(at("2026-12-07T17:45Z"))) == (to_ts(at("2026-12-07T17:30Z")),
+                                                                to_ts(at("2026-12-07T18:00Z")))
