@@ -17,6 +17,7 @@ from rota.store import Store
 from rota_api import openapi, problems
 from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
+from rota_api.compat import opsgenie, pagerduty
 from rota_api.compat.pagerduty import OncallsFastPath
 from rota_api.current import CurrentCache
 from rota_api.deps import Services
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     app.add_middleware(NowFastPath, services=services)
     app.add_middleware(OncallsFastPath, services=services)
     app.add_middleware(AnswerUnexpected)
-    app.add_middleware(RefuseControlCharacters)
+    app.add_middleware(RefuseControlCharacters, answers={
+        "/pagerduty": pagerduty.vendor_error, "/opsgenie": opsgenie.vendor_error_answer})
     app.add_middleware(HttpMetrics)
     return app
 

@@ -5,16 +5,20 @@ plain printable text. A NUL byte or another control character in one can match n
 ever stored, and PostgreSQL refuses NUL in text outright (SQLite would accept it), so the stores
 would disagree. Such requests are answered here, the same on both stores and before any token is
 checked: 404 for a path (no such resource can exist), 422 naming the parameter for a query value.
+Under a vendor compatibility prefix (`answers`), the vendor's module answers the same errors in its
+own shape and status (PagerDuty: 404 and 400).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rota.errors import FieldError, InvalidInput, NotFound
+from rota.errors import FieldError, InvalidInput, NotFound, RotaError
 from rota_api.problems import from_rota_error
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -24,16 +28,24 @@ _MAYBE_CONTROL = re.compile(rb"[\x00-\x1f\x7f]|%[01][0-9a-fA-F]|%7[fF]")
 
 
 class RefuseControlCharacters:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp,
+                 answers: Mapping[str, Callable[[RotaError], Response]] | None = None) -> None:
         self.app = app
+        self.answers = dict(answers or {})  # path prefix -> how that vendor answers an error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             problem = _problem(scope)
             if problem is not None:
-                await from_rota_error(problem)(scope, receive, send)
+                await self._answer(scope["path"], problem)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    def _answer(self, path: str, problem: RotaError) -> Response:
+        for prefix, answer in self.answers.items():
+            if path == prefix or path.startswith(f"{prefix}/"):
+                return answer(problem)
+        return from_rota_error(problem)
 
 
 def _problem(scope: Scope) -> NotFound | InvalidInput | None:

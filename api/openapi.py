@@ -6,7 +6,9 @@ the `Problem` schema joins the components, and any 422 FastAPI would still docum
 `HTTPValidationError` (a route that forgot to list its errors) is documented as the problem answer
 the service really sends, so the document never names a shape the service does not send. Every
 operation under `/v1/teams/{team}` authenticates and looks the team up, so it can answer 401, 403,
-404, 422 and 503 (and 413 when it takes a body) whether or not its route lists them.
+404, 422 and 503 (and 413 when it takes a body) whether or not its route lists them. The vendor
+compatibility routes document their own errors in their vendor's shape (`rota_api.compat.*_models`),
+with their auth schemes (`PagerDutyToken`, `GenieKey`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from rota_api.compat import opsgenie_models, pagerduty_models
 from rota_api.problems import PROBLEM_JSON, PROBLEM_SCHEMA, READ_ERRORS, responses
 from rota_api.schemas import Problem
 
@@ -48,6 +51,8 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     _, defs = models_json_schema([(Problem, "serialization")],
                                  ref_template="#/components/schemas/{model}")
     schemas.update(defs.get("$defs", {}))
+    document["components"].setdefault("securitySchemes", {}).update(
+        {**pagerduty_models.SECURITY, **opsgenie_models.SECURITY})
     for name, path in document.get("paths", {}).items():
         for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:

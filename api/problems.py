@@ -45,6 +45,7 @@ from rota.store.plans import QueueFull
 from rota.validation import format_path
 
 PROBLEM_JSON = "application/problem+json"
+STORE_DOWN = (StoreUnavailable, sa.exc.OperationalError)  # answered 503
 log = logging.getLogger("rota.api")
 
 

@@ -15,7 +15,9 @@ on call just before (who comes on). Both are empty when nothing changes within t
 Every answer has Opsgenie's envelope: `data`, `took` (seconds) and `requestId`. Errors are
 `{"message", "took", "requestId"}` (with `errors` for 422): 401 without a valid
 `Authorization: GenieKey <rota token>` (or `Bearer`), 403 for a token without read scope, 404 for
-an unknown schedule or one of a team the token may not read, 422 for a bad parameter.
+an unknown schedule or one of a team the token may not read, 422 for a bad parameter (also one
+holding a control character), 503 when the store does not answer. `/openapi.json` documents each
+route's parameters, answer and errors (`opsgenie_models`).
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from rota.spans import to_ts
 from rota.store import Token
 from rota_api.compat import params
 from rota_api.compat.directory import Directory
+from rota_api.compat.opsgenie_models import OPERATIONS
 from rota_api.current import Current
 from rota_api.deps import services_of
-from rota_api.problems import Forbidden, Unauthenticated
+from rota_api.problems import STORE_DOWN, Forbidden, Unauthenticated
 
 router = APIRouter(prefix="/opsgenie", tags=["compat: Opsgenie"])
 
@@ -56,21 +59,34 @@ def vendor_errors(handler: Callable[[Request, float], Awaitable[Response]]) -> H
         started = time.perf_counter()
         try:
             return await handler(request, started)
-        except InvalidInput as exc:
-            return _answer(started, {"message": "Request is not processable. Please check the errors.",
-                                     "errors": {e.path: e.message for e in exc.errors}}, 422)
-        except Unauthenticated as exc:
-            return _answer(started, {"message": f"Could not authenticate: {exc.message}"}, 401)
-        except Forbidden as exc:
-            return _answer(started, {"message": exc.message}, 403)
-        except NotFound as exc:
-            return _answer(started, {"message": exc.message}, 404)
-        except RotaError as exc:
-            return _answer(started, {"message": exc.message}, 422)
+        except (RotaError, *STORE_DOWN) as exc:
+            return error_answer(exc, started)
 
     # not functools.wraps: FastAPI would read the handler's own parameters as query parameters
     wrapper.__name__, wrapper.__doc__ = handler.__name__, handler.__doc__
     return wrapper
+
+
+def error_answer(exc: Exception, started: float) -> Response:
+    """A core error (or the store not answering) as Opsgenie answers it."""
+    if isinstance(exc, InvalidInput):
+        return _answer(started, {"message": "Request is not processable. Please check the errors.",
+                                 "errors": {e.path: e.message for e in exc.errors}}, 422)
+    if isinstance(exc, Unauthenticated):
+        return _answer(started, {"message": f"Could not authenticate: {exc.message}"}, 401)
+    if isinstance(exc, Forbidden):
+        return _answer(started, {"message": exc.message}, 403)
+    if isinstance(exc, NotFound):
+        return _answer(started, {"message": exc.message}, 404)
+    if isinstance(exc, STORE_DOWN):
+        return _answer(started, {"message": f"the store did not answer: {type(exc).__name__}"}, 503)
+    assert isinstance(exc, RotaError)
+    return _answer(started, {"message": exc.message}, 422)
+
+
+def vendor_error_answer(exc: Exception) -> Response:
+    """`error_answer` for an error found before the route started (`rota_api.edge`)."""
+    return error_answer(exc, time.perf_counter())
 
 
 async def _directory(request: Request) -> Directory:
@@ -140,7 +156,7 @@ def _participants(scenario: Scenario, engineers: list[str], flat: bool) -> list[
             for e in engineers]
 
 
-@router.get("/v2/schedules")
+@router.get("/v2/schedules", **OPERATIONS["schedules"])
 @vendor_errors
 async def list_schedules(request: Request, started: float) -> Response:
     directory = await _directory(request)
@@ -156,7 +172,7 @@ async def list_schedules(request: Request, started: float) -> Response:
     return _answer(started, {"data": data, "expandable": []})
 
 
-@router.get("/v2/schedules/{identifier}/on-calls")
+@router.get("/v2/schedules/{identifier}/on-calls", **OPERATIONS["on_calls"])
 @vendor_errors
 async def on_calls(request: Request, started: float) -> Response:
     """Who is on call for the schedule at `date` (default: now)."""
@@ -170,7 +186,7 @@ async def on_calls(request: Request, started: float) -> Response:
                                       key: _participants(current.scenario, engineers, flat)}})
 
 
-@router.get("/v2/schedules/{identifier}/next-on-calls")
+@router.get("/v2/schedules/{identifier}/next-on-calls", **OPERATIONS["next_on_calls"])
 @vendor_errors
 async def next_on_calls(request: Request, started: float) -> Response:
     """Who is on call from the next change after `date`, and who of them comes on then."""

@@ -10,8 +10,10 @@ an on-call overlapping the range is included; `/oncalls` refuses a range reachin
 days past the request time; classic pagination (`limit`, default 25 and at most 100, larger values
 are cut to 100; `offset`; `more`; `total` only with `total=true`); `Authorization: Token token=...`
 (or `Bearer ...`); errors as `{"error": {"message", "code", "errors"}}` with PagerDuty's codes: 400
-(2001) for a bad parameter, 401 (2006), 403 (2010) for a token without read scope, 404 (2100) for
-an unknown id or a team the token may not read.
+(2001) for a bad parameter (also one holding a control character), 401 (2006), 403 (2010) for a
+token without read scope, 404 (2100) for an unknown id or a team the token may not read, 503 (2000)
+when the store does not answer. `/openapi.json` documents each route's parameters, answer and
+errors (`pagerduty_models`).
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ from rota_api.compat import pagerduty_shapes as shape
 from rota_api.compat import params
 from rota_api.compat.answer_cache import AnswerCache
 from rota_api.compat.directory import Directory, split_id
+from rota_api.compat.pagerduty_models import OPERATIONS
 from rota_api.current import Current, CurrentCache
 from rota_api.deps import Services, services_of
-from rota_api.problems import Forbidden, Unauthenticated
+from rota_api.problems import STORE_DOWN, Forbidden, Unauthenticated
 
 router = APIRouter(prefix="/pagerduty", tags=["compat: PagerDuty"])
 
@@ -68,14 +71,14 @@ def vendor_errors(handler: Handler) -> Handler:
     async def wrapper(request: Request) -> Response:
         try:
             return await handler(request)
-        except RotaError as exc:
+        except (RotaError, *STORE_DOWN) as exc:
             return vendor_error(exc)
 
     return wrapper
 
 
-def vendor_error(exc: RotaError) -> Response:
-    """A core error as PagerDuty answers it."""
+def vendor_error(exc: Exception) -> Response:
+    """A core error (or the store not answering) as PagerDuty answers it."""
     if isinstance(exc, InvalidInput):
         return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
                                       [str(e) for e in exc.errors]), 400)
@@ -86,6 +89,10 @@ def vendor_error(exc: RotaError) -> Response:
         return _json(shape.error_body(f"Access Denied: {exc.message}", shape.ACCESS_DENIED), 403)
     if isinstance(exc, NotFound):
         return _json(shape.error_body("Not Found", shape.NOT_FOUND, [exc.message]), 404)
+    if isinstance(exc, STORE_DOWN):
+        return _json(shape.error_body("Service Unavailable", shape.INTERNAL_ERROR,
+                                      [f"the store did not answer: {type(exc).__name__}"]), 503)
+    assert isinstance(exc, RotaError)
     return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT, [exc.message]), 400)
 
 
@@ -165,7 +172,7 @@ async def _one(request: Request, key: str) -> tuple[Directory, Current, str]:
     return directory, await directory.current(team), rest
 
 
-@router.get("/oncalls")
+@router.get("/oncalls", **OPERATIONS["oncalls"])
 @vendor_errors
 async def list_oncalls(request: Request) -> Response:
     """On-call entries overlapping [since, until]: level 1 fastest first, then level 2."""
@@ -331,7 +338,7 @@ class OncallsFastPath:
             return
         try:
             body = await oncalls_answer(self.services, scope)
-        except RotaError as exc:
+        except (RotaError, *STORE_DOWN) as exc:
             await vendor_error(exc)(scope, receive, send)
             return
         await send({"type": "http.response.start", "status": 200,
@@ -351,7 +358,7 @@ def _earliest(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if id(e) in keep]
 
 
-@router.get("/schedules")
+@router.get("/schedules", **OPERATIONS["schedules"])
 @vendor_errors
 async def list_schedules(request: Request) -> Response:
     query = request.query_params
@@ -363,7 +370,7 @@ async def list_schedules(request: Request) -> Response:
     return _json(_page(query, found, "schedules", lambda pair: shape.schedule(render, *pair)))
 
 
-@router.get("/schedules/{schedule_id}")
+@router.get("/schedules/{schedule_id}", **OPERATIONS["schedule"])
 @vendor_errors
 async def get_schedule(request: Request) -> Response:
     """The schedule; with `since` or `until`, its final schedule's entries and coverage."""
@@ -410,7 +417,7 @@ def _on_call(current: Current, region: Region, lo: int, hi: int,
     return sorted(out)
 
 
-@router.get("/schedules/{schedule_id}/users")
+@router.get("/schedules/{schedule_id}/users", **OPERATIONS["schedule_users"])
 @vendor_errors
 async def schedule_users(request: Request) -> Response:
     """Users on call for the schedule at some point of [since, until] (default: now)."""
@@ -429,7 +436,7 @@ async def schedule_users(request: Request) -> Response:
     return _json({"users": [shape.user(render, scenario, scenario.engineer_by_id[i], False) for i in ids]})
 
 
-@router.get("/escalation_policies")
+@router.get("/escalation_policies", **OPERATIONS["escalation_policies"])
 @vendor_errors
 async def list_escalation_policies(request: Request) -> Response:
     query = request.query_params
@@ -445,7 +452,7 @@ async def list_escalation_policies(request: Request) -> Response:
                        lambda pair: shape.escalation_policy(render, *pair)))
 
 
-@router.get("/escalation_policies/{policy_id}")
+@router.get("/escalation_policies/{policy_id}", **OPERATIONS["escalation_policy"])
 @vendor_errors
 async def get_escalation_policy(request: Request) -> Response:
     _, current, region_id = await _one(request, "policy_id")
@@ -454,7 +461,7 @@ async def get_escalation_policy(request: Request) -> Response:
         render, current.scenario, _region(current, region_id))})
 
 
-@router.get("/users")
+@router.get("/users", **OPERATIONS["users"])
 @vendor_errors
 async def list_users(request: Request) -> Response:
     query = request.query_params
@@ -467,7 +474,7 @@ async def list_users(request: Request) -> Response:
     return _json(_page(query, found, "users", lambda pair: shape.user(render, pair[0], pair[1], methods)))
 
 
-@router.get("/users/{user_id}")
+@router.get("/users/{user_id}", **OPERATIONS["user"])
 @vendor_errors
 async def get_user(request: Request) -> Response:
     _, current, engineer_id = await _one(request, "user_id")

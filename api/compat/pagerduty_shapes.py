@@ -23,6 +23,7 @@ from rota.spans import Instant, iso_z
 from rota.zones import zone
 
 # PagerDuty's error codes (its "Errors" reference) for the answers this subset gives.
+INTERNAL_ERROR = 2000
 INVALID_INPUT = 2001
 AUTHENTICATION_FAILED = 2006
 ACCESS_DENIED = 2010

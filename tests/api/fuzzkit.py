@@ -5,11 +5,11 @@ tiny team with its rota and an admin token; `fuzz(server, examples)` then sends,
 of `/openapi.json`, up to `examples` generated requests with that token and runs the checks the
 contract promises (no 5xx, documented status codes, documented content types, answers matching their
 schemas). Path parameters named `team` are the stored team in most requests (the others keep the
-generated value, so odd ids reach the store too). `tests/api/test_api_fuzz.py` runs it bounded;
-`bench/fuzz.py` runs it longer and prints what it tried.
-
-The vendor compatibility routes (`VENDOR_PREFIXES`) answer errors in the vendors' shapes, which
-their routes do not document yet; they are left out until they do (`ours`).
+generated value, so odd ids reach the store too). The vendor compatibility routes are sent the
+token the way the vendor's clients send it (`Token token=...` to `/pagerduty`, `GenieKey ...` to
+`/opsgenie`); most of their requests name the stored team's schedules and users (`VENDOR_IDS`), and
+half of their instants fall in its horizon, where someone is on call. `tests/api/test_api_fuzz.py`
+runs it bounded; `bench/fuzz.py` runs it longer and prints what it tried.
 """
 
 from __future__ import annotations
@@ -41,7 +41,13 @@ from rota.validation import parse_scenario_text
 from rota_api.app import create_app
 from rota_api.settings import Settings
 
-VENDOR_PREFIXES = ("/pagerduty", "/opsgenie")
+AUTHORIZATION = {"/pagerduty": "Token token={}", "/opsgenie": "GenieKey {}", "": "Bearer {}"}
+# vendor path parameters -> ids of the stored team's objects (`tiny-team.yaml`)
+VENDOR_IDS = {"schedule_id": ("tiny.eu", "tiny.us"), "policy_id": ("tiny.eu", "tiny.us"),
+              "user_id": ("tiny.ana", "tiny.bo", "tiny.chen"), "identifier": ("tiny.eu", "tiny.us")}
+IN_HORIZON = ("2026-12-07T19:30:00Z", "2026-12-08T03:15:00+01:00", "2026-12-09T23:59:59Z",
+              "2026-12-13T12:00:00-05:00")
+INSTANTS = ("since", "until", "date")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
@@ -95,16 +101,21 @@ def document(server: Server) -> dict[str, Any]:
     return loaded
 
 
-def ours(server: Server) -> list[str]:
-    """"METHOD /path" of every operation of the document but the vendor compatibility routes."""
+def every_operation(server: Server) -> list[str]:
+    """"METHOD /path" of every operation of the document."""
     return [f"{method.upper()} {path}" for path, ops in document(server)["paths"].items()
-            for method in ops if not path.startswith(VENDOR_PREFIXES)]
+            for method in ops]
+
+
+def authorization(path: str, token: str) -> str:
+    prefix = next(p for p in AUTHORIZATION if path.startswith(p))
+    return AUTHORIZATION[prefix].format(token)
 
 
 def fuzz(server: Server, examples: int, *, seed_value: int = 20261207,
          operations: list[str] | None = None) -> FuzzResult:
-    """The operations named "METHOD /path" (default: `ours`), up to `examples` requests each."""
-    operations = ours(server) if operations is None else operations
+    """The operations named "METHOD /path" (default: every one), up to `examples` requests each."""
+    operations = every_operation(server) if operations is None else operations
     schema = schemathesis.openapi.from_dict(document(server))
     schema.config.update(base_url=server.url)
     result = FuzzResult()
@@ -119,7 +130,7 @@ def fuzz(server: Server, examples: int, *, seed_value: int = 20261207,
 
 def _fuzz_operation(server: Server, operation: Any, label: str, examples: int, seed_value: int,
                     result: FuzzResult) -> None:
-    headers = {"Authorization": f"Bearer {server.token}"}
+    headers = {"Authorization": authorization(operation.path, server.token)}
 
     @seed(seed_value)
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
@@ -127,8 +138,10 @@ def _fuzz_operation(server: Server, operation: Any, label: str, examples: int, s
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
-        if "team" in (case.path_parameters or {}) and result.cases % 4 != 3:
-            case.path_parameters["team"] = server.team
+        if result.cases % 4 != 3:
+            _known_ids(server, case)
+        if result.cases % 2 == 0:
+            _in_horizon(case, result.cases)
         result.cases += 1
         result.by_operation[label] += 1
         try:
@@ -140,3 +153,22 @@ def _fuzz_operation(server: Server, operation: Any, label: str, examples: int, s
                                    f"  reproduce: {case.as_curl_command(headers=headers)}")
 
     run()
+
+
+def _known_ids(server: Server, case: Any) -> None:
+    """Path parameters naming the stored team and its schedules and users."""
+    found = case.path_parameters or {}
+    if "team" in found:
+        found["team"] = server.team
+    for name, ids in VENDOR_IDS.items():
+        if name in found:
+            chosen = ids[len(str(found[name])) % len(ids)]
+            by_name = (case.query or {}).get("scheduleIdentifierType") == "name"
+            found[name] = chosen.replace(".", "_") if name == "identifier" and by_name else chosen
+
+
+def _in_horizon(case: Any, count: int) -> None:
+    """Instants of the query moved into the stored rota's horizon (in order, so `since <= until`)."""
+    query = case.query or {}
+    for offset, name in enumerate(n for n in INSTANTS if n in query):
+        query[name] = IN_HORIZON[(count // 2 + offset) % len(IN_HORIZON)]

@@ -3,7 +3,6 @@ problem+json the service sends, and a client generated from the document reads `
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 import sys
@@ -13,8 +12,8 @@ from typing import Any
 
 import pytest
 from apikit import bearer
+from contract import assert_documented
 from fastapi.testclient import TestClient
-from jsonschema import Draft202012Validator
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
@@ -23,25 +22,6 @@ def _document(client: TestClient) -> dict[str, Any]:
     got = client.get("/openapi.json")
     assert got.status_code == 200
     return got.json()  # type: ignore[no-any-return]
-
-
-def _strict(document: dict[str, Any]) -> dict[str, Any]:
-    """The document's schemas with unknown fields refused, so an undocumented field fails."""
-    schemas = copy.deepcopy(document["components"]["schemas"])
-    for schema in schemas.values():
-        if "properties" in schema:
-            schema["additionalProperties"] = False
-    return {"components": {"schemas": schemas}}
-
-
-def assert_documented(document: dict[str, Any], path: str, method: str, status: int,
-                      body: Any) -> None:
-    """`body` is exactly what the document says `method path` answers with `status`."""
-    entry = document["paths"][path][method]["responses"][str(status)]
-    [(media, content)] = entry["content"].items()
-    schema = {**_strict(document), **content["schema"]}
-    errors = sorted(Draft202012Validator(schema).iter_errors(body), key=str)
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
 
 
 def test_every_error_is_documented_as_problem_json(client: TestClient) -> None:
