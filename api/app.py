@@ -83,4 +83,4 @@ def open_queue(settings: Settings, store: Store, planner: Planner | None) -> Pla
 
         return ProcrastinateQueue(store, settings.database_url)
     return EmbeddedQueue(store, planner or door_planner, settings.plan_workers,
-                         settings.plan_solver_threads)
+                         settings.plan_solver_threads, settings.plan_memory_limit_mb)

@@ -9,6 +9,7 @@
 | `ROTA_PLAN_QUEUE` | `auto` | who runs plans: `embedded` (this process) or `procrastinate` (`rota worker`s) |
 | `ROTA_PLAN_WORKERS` | 1 | embedded pool: solves that run at once |
 | `ROTA_PLAN_SOLVER_THREADS` | cores - 1 (at least 1) | embedded pool: CP-SAT search workers of one solve |
+| `ROTA_PLAN_MEMORY_LIMIT_MB` | 4096 | embedded pool: a plan growing its process by more MiB fails (0: none) |
 | `ROTA_PLAN_QUEUE_PER_TEAM` | 2 | plans one team may have queued or running (past it: 429 with `Retry-After`) |
 | `ROTA_PLAN_QUEUE_MAX` | 100 | plans queued or running in all (past it: 429 with `Retry-After`) |
 | `ROTA_PLAN_DEFAULT_SECONDS` | 30 | a plan's time limit when the request gives none |
@@ -31,6 +32,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rota.jobs.memory import DEFAULT_LIMIT_MB
 from rota.store import DEFAULT_DATABASE_URL
 
 
@@ -44,6 +46,7 @@ class Settings(BaseSettings):
     plan_queue: Literal["auto", "embedded", "procrastinate"] = "auto"
     plan_workers: int = Field(default=1, ge=1, le=64)
     plan_solver_threads: int = Field(default_factory=lambda: default_solver_threads(), ge=1, le=64)
+    plan_memory_limit_mb: float = Field(default=DEFAULT_LIMIT_MB, ge=0)
     plan_queue_per_team: int = Field(default=2, ge=1, le=1000)
     plan_queue_max: int = Field(default=100, ge=1, le=100_000)
     plan_default_seconds: float = Field(default=30.0, gt=0)

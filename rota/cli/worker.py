@@ -17,6 +17,8 @@ from rota.cli.app import app, err, reports_errors
 from rota.cli.database import database_url
 from rota.errors import RotaError
 
+DEFAULT_MEMORY_LIMIT_MB = 4096.0  # rota.jobs.memory.DEFAULT_LIMIT_MB (not imported: CLI start-up)
+
 
 def _default_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
@@ -40,6 +42,10 @@ def worker(
     check_seconds: Annotated[int, typer.Option(
         min=1, max=59, envvar="ROTA_WORKER_CHECK_SECONDS",
         help="How often lost workers' plans are looked for.")] = 10,
+    memory_limit_mb: Annotated[float, typer.Option(
+        min=0, envvar="ROTA_WORKER_MEMORY_LIMIT_MB",
+        help="A plan whose process grows by more than this many MiB is stopped and fails "
+             "(0: no limit).")] = DEFAULT_MEMORY_LIMIT_MB,
     planner: Annotated[str | None, typer.Option(
         hidden=True, envvar="ROTA_WORKER_PLANNER",
         help="module:attribute of another planner (tests).")] = None,
@@ -59,9 +65,10 @@ def worker(
     options = WorkerOptions(plans=plans, solver_threads=solver_threads or _default_threads(),
                             nice=nice, heartbeat_seconds=heartbeat_seconds,
                             stalled_seconds=stalled_seconds, check_seconds=check_seconds,
-                            planner=planner)
+                            memory_limit_mb=memory_limit_mb, planner=planner)
+    limit = f"{memory_limit_mb:g} MiB" if memory_limit_mb else "no memory limit"
     err.print(f"rota worker {os.getpid()}: {plans} plan(s) at once, {options.solver_threads} "
-              f"solver thread(s) each, nice {nice}", highlight=False)
+              f"solver thread(s) each, nice {nice}, {limit} a plan", highlight=False)
     asyncio.run(run_workers(url, options))
 
 

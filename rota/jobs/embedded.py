@@ -23,12 +23,14 @@ from rota.store import PlanRecord, Store
 class EmbeddedQueue:
     kind = "embedded"
 
-    def __init__(self, store: Store, planner: Planner, workers: int, solver_threads: int) -> None:
+    def __init__(self, store: Store, planner: Planner, workers: int, solver_threads: int,
+                 memory_limit_mb: float = 0.0) -> None:
         self.store = store
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rota-plan")
         self.owner: str | None = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._closing = threading.Event()
-        self.run = PlanRun(store, planner, solver_threads, self._should_stop, self.owner)
+        self.run = PlanRun(store, planner, solver_threads, self._should_stop, self.owner,
+                           memory_limit_mb)
         store.plans.interrupt_unfinished(self.owner_alive)
 
     def submit(self, record: PlanRecord) -> None:

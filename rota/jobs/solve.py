@@ -6,7 +6,9 @@ Progress is written at most every `PROGRESS_EVERY` seconds and once at the end. 
 turns a cancel request (the record's flag, polled every `CANCEL_POLL` seconds) or the runner's own
 `should_stop` (a worker's shutdown, procrastinate's abort) into the planner's stop event; the planner
 then stops CP-SAT and returns its best rota so far. Ends: `done` (with a note when a shutdown cut it
-short), `cancelled` (with the best rota when there was one), or `failed` with the reason.
+short), `cancelled` (with the best rota when there was one), or `failed` with the reason. The
+watcher also holds the plan to its memory limit (`rota.jobs.memory`): a plan past it is stopped
+and ends `failed` saying so, with its best rota when it had one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rota.errors import RotaError
+from rota.jobs.memory import WATCH_EVERY, MemoryWatch
 from rota.report import gap_report
 from rota.rotafile import Rota
 from rota.scenario import Scenario
@@ -78,19 +81,22 @@ class PlanRun:
     solver_threads: int
     should_stop: Callable[[], str | None] = lambda: None
     worker: str | None = None
+    memory_limit_mb: float = 0.0  # 0: none
 
     def __call__(self, plan_id: str, *, retry: bool = False) -> None:
         if not self.store.plans.start(plan_id, retry=retry, worker=self.worker):
             return  # cancelled (or already ended) before it started
         stop = threading.Event()
-        watcher = _Watcher(self.store, plan_id, stop, self.should_stop)
+        memory = MemoryWatch(self.memory_limit_mb)
+        memory.start()
+        watcher = _Watcher(self.store, plan_id, stop, self.should_stop, memory)
         throttle = _Throttle(self.store, plan_id)
         try:
             request = self._request(plan_id)
             watcher.start()
             result = self.planner(request, throttle.record, stop)
             watcher.close()
-            self._end(plan_id, request, result, throttle.latest, watcher.why)
+            self._end(plan_id, request, result, throttle.latest, watcher.why, watcher.over_memory)
         except RotaError as exc:
             self.store.plans.fail(plan_id, exc.message, throttle.latest)
         except Exception as exc:  # a planner bug must still end the plan, with a reason
@@ -110,7 +116,7 @@ class PlanRun:
                            dt.datetime.now(dt.UTC), self.solver_threads)
 
     def _end(self, plan_id: str, request: PlanRequest, result: Any,
-             progress: dict[str, Any] | None, why: str | None) -> None:
+             progress: dict[str, Any] | None, why: str | None, over_memory: str | None) -> None:
         rota = getattr(result, "rota", None)
         status = str(getattr(result, "status", "UNKNOWN"))
         outcome = None
@@ -123,6 +129,9 @@ class PlanRun:
             outcome = {"status": status, "rota": rota.to_json(), "report": report}
         if why == "cancelled":
             self.store.plans.end_cancelled(plan_id, outcome, progress)
+        elif over_memory is not None:
+            kept = "; its best rota is kept" if outcome is not None else ""
+            self.store.plans.fail(plan_id, f"stopped {over_memory}{kept}", progress, outcome)
         elif outcome is None:
             cut = f", stopped early: {why}" if why else ""
             self.store.plans.fail(plan_id, f"no feasible rota (solver status {status}{cut})", progress)
@@ -132,12 +141,15 @@ class PlanRun:
 
 
 class _Watcher:
-    """Sets `stop` when the plan's cancel flag is raised or `should_stop` gives a reason."""
+    """Sets `stop` when the plan's cancel flag is raised, `should_stop` gives a reason or the plan
+    passes its memory limit (`over_memory` then says how)."""
 
     def __init__(self, store: Store, plan_id: str, stop: threading.Event,
-                 should_stop: Callable[[], str | None]) -> None:
+                 should_stop: Callable[[], str | None], memory: MemoryWatch) -> None:
         self.store, self.plan_id, self.stop, self.should_stop = store, plan_id, stop, should_stop
+        self.memory = memory
         self.why: str | None = None
+        self.over_memory: str | None = None
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True, name=f"plan-watch-{plan_id}")
 
@@ -151,8 +163,9 @@ class _Watcher:
 
     def _watch(self) -> None:
         last_poll = time.monotonic()
-        while not self._closed.wait(0.1):
-            why = self.should_stop()
+        while not self._closed.wait(WATCH_EVERY):
+            self.over_memory = self.memory.exceeded()
+            why = "memory" if self.over_memory is not None else self.should_stop()
             if why is None and time.monotonic() - last_poll >= CANCEL_POLL:
                 last_poll = time.monotonic()
                 try:

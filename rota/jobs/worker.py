@@ -16,7 +16,9 @@ saying it stopped early. A cancelled plan's job is aborted by the API; `should_a
 the solve stops within a second or two.
 
 Politeness: the process lowers its CPU priority by `nice` (default 10) before it solves, so API
-processes on the same machine keep answering.
+processes on the same machine keep answering, and each plan is held to `memory_limit_mb`
+(`rota.jobs.memory`): one that grows the process past it is stopped and fails, and the worker
+takes the next.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import procrastinate
 from procrastinate import exceptions, job_context
 from procrastinate.worker import Worker
 
+from rota.jobs.memory import DEFAULT_LIMIT_MB
 from rota.jobs.pgqueue import MAINTENANCE_QUEUE, PLAN_TASK, PLANS_QUEUE, STALLED_TASK
 from rota.jobs.solve import Planner, PlanRun, door_planner
 from rota.store import Store
@@ -52,6 +55,7 @@ class WorkerOptions:
     stalled_seconds: float = 30.0
     check_seconds: int = 10
     abort_poll_seconds: float = 1.0
+    memory_limit_mb: float = DEFAULT_LIMIT_MB
     planner: str | None = None  # "module:attribute"; default: rota's planner
 
 
@@ -80,7 +84,8 @@ def build_app(store: Store, database_url: str, options: WorkerOptions) -> procra
                 return "cancelled"
             return "the worker is shutting down"
 
-        run = PlanRun(store, planner, options.solver_threads, should_stop, name)
+        run = PlanRun(store, planner, options.solver_threads, should_stop, name,
+                      options.memory_limit_mb)
         log.info("plan %s: starting (job %s, attempt %s)", plan_id, context.job.id,
                  context.job.attempts + 1)
         run(plan_id, retry=True)  # a plan found running here lost its worker: start it again

@@ -197,8 +197,10 @@ class PlanRepository:
         """A running plan stopped on request, keeping its best rota when it had one."""
         self._end(plan_id, "cancelled", "cancelled", result, progress, "cancelled")
 
-    def fail(self, plan_id: str, reason: str, progress: dict[str, Any] | None = None) -> None:
-        self._end(plan_id, "failed", reason, None, progress, f"failed: {reason}")
+    def fail(self, plan_id: str, reason: str, progress: dict[str, Any] | None = None,
+             result: dict[str, Any] | None = None) -> None:
+        """The plan failed; `result` keeps a best rota it had (shown, never published)."""
+        self._end(plan_id, "failed", reason, result, progress, f"failed: {reason}")
 
     def _end(self, plan_id: str, status: PlanStatus, reason: str | None,
              result: dict[str, Any] | None, progress: dict[str, Any] | None, what: str) -> None:

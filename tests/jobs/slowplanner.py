@@ -20,3 +20,16 @@ def slow(request: PlanRequest, on_progress: Callable[[Any], None], stop: threadi
     on_progress(SimpleNamespace(elapsed_seconds=0.1, solutions=1, objective=5.0, bound=0.0))
     stop.wait(request.time_limit_seconds)
     return SimpleNamespace(status="FEASIBLE", rota=parse_rota(ROTA_JSON), report=None)
+
+
+def hungry(request: PlanRequest, on_progress: Callable[[Any], None], stop: threading.Event) -> Any:
+    """Reports a solution, then takes memory 4 MiB at a time (resident: the bytes are written),
+    up to 256 MiB, until stopped; answers the tiny team's rota (its best so far)."""
+    on_progress(SimpleNamespace(elapsed_seconds=0.1, solutions=1, objective=5.0, bound=0.0))
+    held = []
+    while not stop.is_set() and len(held) < 64:
+        held.append(b"x" * (4 << 20))
+        stop.wait(0.02)
+    stop.wait(request.time_limit_seconds)
+    del held
+    return SimpleNamespace(status="FEASIBLE", rota=parse_rota(ROTA_JSON), report=None)

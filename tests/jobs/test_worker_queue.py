@@ -1,6 +1,7 @@
 """Plans through procrastinate on PostgreSQL with real `rota worker` processes: the API only enqueues;
 the queueing lock; the bounds; cancelling a queued and a running plan; a worker SIGKILLed mid-solve
-whose plan another worker finishes; SIGTERM keeping the best rota."""
+whose plan another worker finishes; SIGTERM keeping the best rota; a plan over its memory limit
+failing while its worker lives on."""
 
 from __future__ import annotations
 
@@ -196,3 +197,22 @@ def _children(pid: int) -> list[int]:
 
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def test_a_plan_over_its_memory_limit_fails_naming_it_and_the_worker_lives_on(
+        api: TestClient, headers: dict[str, str], put_team: Any, workers: Workers) -> None:
+    worker = workers("--planner", "slowplanner:hungry", "--memory-limit-mb", "16")
+
+    def ended(plan_id: str) -> Any:
+        return wait_for(lambda: (p := _plan(api, headers, plan_id))["status"] not in
+                        ("queued", "running") and p)
+
+    first = ended(_post(api, headers, limit=60).json()["id"])
+    assert first["status"] == "failed"
+    assert first["reason"].startswith("stopped over the plan memory limit of 16 MiB")
+    assert first["rota"]["shifts"]  # its best rota is kept, to look at (never published)
+    assert api.post(f"/v1/teams/tiny/plans/{first['id']}/publish", headers=headers).status_code == 409
+    assert worker.poll() is None
+    second = ended(_post(api, headers, limit=60).json()["id"])  # the same worker takes the next
+    assert second["status"] == "failed" and "16 MiB" in second["reason"]
+    assert _worker_of(second) == worker.pid
