@@ -1,4 +1,15 @@
-"""Month-to-month benchmark: response times recovered from acknowledgement records.
+"""Month-to-month benchmarks: fairness across six monthly plans; response times recovered from
+acknowledgement records.
+
+Fairness across periods: six consecutive monthly plans of the example team (calendar months from
+January 2027, each horizon right after the last), with leave spread over the half year (each
+engineer a one- or two-week holiday and a few single days, drawn with a fixed seed), planned twice:
+with history (each plan gets the months before it as `--history` would give them, over the
+scenario's 90-day look-back) and without (each month balanced alone). After each month it prints
+the spread (max - min across engineers) of cumulative night hours, weekend hours and their sum,
+per 40 h of weekly capacity. Target: with history, the spread after six months is no larger than
+after the first month. Plans are `--deterministic` (one worker, deterministic time limit), so both
+runs share their first month and a rerun repeats the figures whatever else loads the machine.
 
 Calibration recovery: for every engineer of the example team and every band, a known response
 model (the minutes within which they answer 90% of pages: working 3-8, awake 8-25, asleep 30-120,
@@ -8,13 +19,15 @@ Sample counts differ per engineer (5 to 60 per band, none asleep for some), as r
 `rota calibrate`'s estimator then fits them; the figure is the relative error of each estimate
 against the model for engineer-bands with 20 or more samples (target: within 10%).
 
-    python bench/months.py [--seeds 1,2,3] [--sigmas 0.2,0.3]
+    python bench/months.py fairness [--months 6] [--time-limit 20] [--seed 7]
+    python bench/months.py calibration [--seeds 1,2,3] [--sigmas 0.2,0.3]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import math
 import random
@@ -23,11 +36,12 @@ import sys
 import time
 from pathlib import Path
 
+from rota.burden import Burden, burdens
 from rota.calibration import band_at, calibrate
 from rota.calibration_records import read_acks
 from rota.scenario import BANDS, Band, Scenario
 from rota.spans import from_ts, iso_z, to_ts
-from rota.validation import load_scenario
+from rota.validation import load_scenario, parse_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example" / "streaming-sre.yaml"
 RANGES: dict[Band, tuple[float, float]] = {"working": (3, 8), "awake": (8, 25), "asleep": (30, 120)}
@@ -104,14 +118,135 @@ def calibration_recovery(seed: int, sigma: float) -> None:
           f"{missing} for bands nobody was paged in)")
 
 
+FIRST_MONTH = dt.date(2027, 1, 1)
+
+
+def month_starts(months: int) -> list[dt.date]:
+    out = [FIRST_MONTH]
+    while len(out) <= months:
+        d = out[-1]
+        out.append(dt.date(d.year + d.month // 12, d.month % 12 + 1, 1))
+    return out
+
+
+def spread_leave(scenario: Scenario, lo: dt.date, hi: dt.date,
+                 rng: random.Random) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Per engineer: one holiday of 7 or 14 days and three single days off in [lo, hi)."""
+    span = (hi - lo).days
+    leave: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for e in scenario.engineers:
+        length = rng.choice([7, 14])
+        start = lo + dt.timedelta(days=rng.randrange(0, span - length))
+        mine = [(start, start + dt.timedelta(days=length))]
+        while len(mine) < 4:
+            day = lo + dt.timedelta(days=rng.randrange(0, span))
+            if all(not (a <= day < b) for a, b in mine):
+                mine.append((day, day + dt.timedelta(days=1)))
+        leave[e.id] = sorted(mine)
+    return leave
+
+
+def month_scenario(base: Scenario, start: dt.date, end: dt.date,
+                   leave: dict[str, list[tuple[dt.date, dt.date]]]) -> Scenario:
+    """The example over [start, end) with the leave that touches it (a day's margin each side)."""
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["horizon"] = {"start": start.isoformat(), "days": (end - start).days}
+    data.pop("pins", None)
+    for e in data["engineers"]:
+        e["unavailable"] = [{"start": a.isoformat(), "end": b.isoformat(), "reason": "leave"}
+                            for a, b in leave[e["id"]]
+                            if b > start - dt.timedelta(days=1) and a < end + dt.timedelta(days=1)]
+    return parse_scenario(data)
+
+
+def per_40h(scenario: Scenario, cumulative: dict[str, Burden]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for e in scenario.engineers:
+        b = cumulative[e.id]
+        per = 40 / scenario.weekly_hours_cap(e) / 3600
+        out[e.id] = (b.night_seconds * per, b.weekend_seconds * per)
+    return out
+
+
+def spread(values: list[float]) -> float:
+    return max(values) - min(values)
+
+
+def fairness_months(months: int, time_limit: float, seed: int) -> None:
+    from rota.history import add, carried_in, zero
+    from rota.oncall import rota_on_call
+    from rota.planner import PlanOptions, plan
+    from rota.team import horizon_range, team_time
+
+    base = load_scenario(EXAMPLE)
+    starts = month_starts(months)
+    leave = spread_leave(base, starts[0], starts[-1], random.Random(seed))
+    scenarios = [month_scenario(base, a, b, leave) for a, b in zip(starts, starts[1:], strict=False)]
+    print(f"fairness across periods: {months} monthly plans of the example team "
+          f"({len(base.engineers)} engineers), {starts[0]} to {starts[-1]}, --deterministic "
+          f"--time-limit {time_limit:g} each, leave seed {seed}")
+    print("cumulative hours per 40 h of weekly capacity, spread (max - min) across engineers")
+    print(f"{'month':>8} | {'with history: night':>20} {'weekend':>8} {'sum':>7} | "
+          f"{'without: night':>15} {'weekend':>8} {'sum':>7} | seconds with, without")
+    rotas: dict[bool, list[tuple[str, object]]] = {True: [], False: []}
+    cumulative: dict[bool, dict[str, Burden]] = {
+        mode: {e.id: zero(e.id) for e in base.engineers} for mode in (True, False)}
+    first_month: dict[bool, tuple[float, float, float]] = {}
+    row: dict[bool, tuple[float, float, float]] = {}
+    for k, scenario in enumerate(scenarios):
+        seconds = {}
+        for mode in (True, False):
+            if k == 0 and not mode:  # the first month has no history: both runs share its plan
+                cumulative[False] = dict(cumulative[True])
+                rotas[False] = list(rotas[True])
+                seconds[False] = seconds[True]
+                row[False] = row[True]
+                continue
+            history = carried_in(scenario, rotas[mode]) if mode else None  # type: ignore[arg-type]
+            began = time.perf_counter()
+            result = plan(scenario, PlanOptions(time_limit_seconds=time_limit, deterministic=True,
+                                                seed=0, history=history))
+            seconds[mode] = time.perf_counter() - began
+            rotas[mode].append((f"month {k + 1}", result.rota))
+            lo, hi = horizon_range(scenario)
+            added = burdens(team_time(scenario, lo, hi), rota_on_call(result.rota, lo, hi))
+            for b in added:
+                cumulative[mode][b.engineer] = add(cumulative[mode][b.engineer], b)
+            figures = per_40h(base, cumulative[mode])
+            nights = [n for n, _ in figures.values()]
+            weekends = [w for _, w in figures.values()]
+            sums = [n + w for n, w in figures.values()]
+            row[mode] = (spread(nights), spread(weekends), spread(sums))
+        if k == 0:
+            first_month = dict(row)
+        w, wo = row[True], row[False]
+        print(f"{scenario.horizon.start.isoformat()[:7]:>8} | {w[0]:20.1f} {w[1]:8.1f} {w[2]:7.1f} | "
+              f"{wo[0]:15.1f} {wo[1]:8.1f} {wo[2]:7.1f} | {seconds[True]:.0f}, {seconds[False]:.0f}",
+              flush=True)
+    met = row[True][2] <= first_month[True][2]
+    print(f"after {months} months: with history the night+weekend spread is {row[True][2]:.1f} h per 40 h "
+          f"against {first_month[True][2]:.1f} after the first month (target: no larger): "
+          f"{'met' if met else 'NOT met'}; without history it is {row[False][2]:.1f} "
+          f"({row[False][2] / first_month[False][2]:.2f}x the first month's)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", default="1,2,3", help="comma-separated seeds")
-    parser.add_argument("--sigmas", default="0.2,0.3", help="comma-separated noise levels (sd of log minutes)")
+    parser.add_argument("part", nargs="?", choices=["fairness", "calibration", "all"], default="all")
+    parser.add_argument("--seeds", default="1,2,3", help="calibration: comma-separated seeds")
+    parser.add_argument("--sigmas", default="0.2,0.3",
+                        help="calibration: comma-separated noise levels (sd of log minutes)")
+    parser.add_argument("--months", type=int, default=6, help="fairness: monthly plans")
+    parser.add_argument("--time-limit", type=float, default=20.0,
+                        help="fairness: deterministic time limit of each plan")
+    parser.add_argument("--seed", type=int, default=7, help="fairness: seed of the leave drawn")
     args = parser.parse_args()
-    for sigma in (float(x) for x in args.sigmas.split(",")):
-        for seed in (int(x) for x in args.seeds.split(",")):
-            calibration_recovery(seed, sigma)
+    if args.part in ("fairness", "all"):
+        fairness_months(args.months, args.time_limit, args.seed)
+    if args.part in ("calibration", "all"):
+        for sigma in (float(x) for x in args.sigmas.split(",")):
+            for seed in (int(x) for x in args.seeds.split(",")):
+                calibration_recovery(seed, sigma)
     return 0
 
 

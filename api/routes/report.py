@@ -14,7 +14,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from rota.history import carried_json
+from rota.published_history import published_history
 from rota.report import gap_report
+from rota.spans import to_ts
 from rota.store import Token
 from rota_api.deps import ServicesDep, parse_window, services_of
 from rota_api.openapi import answer
@@ -45,13 +48,18 @@ def report_page(team: str, services: ServicesDep,
                 _token: Annotated[Token, Depends(_page_access)],
                 start: Annotated[str | None, Query(alias="from")] = None,
                 end: Annotated[str | None, Query(alias="to")] = None) -> HTMLResponse:
-    """The coverage report of the current rota version."""
+    """The coverage report of the current rota version; from the horizon's start, with each
+    engineer's burden carried in from the published versions before it, added and carried out."""
     current = services.current.get(team)
     rota = current.require_rota()
-    report = gap_report(current.scenario, rota,
-                        *parse_window(start, end, current.scenario.horizon))
+    scenario = current.scenario
+    report = gap_report(scenario, rota, *parse_window(start, end, scenario.horizon))
     try:
         from rota.render.html import report_page as render
     except ImportError:
         raise Unavailable("the HTML report is not available in this build") from None
-    return HTMLResponse(render(current.scenario, rota, report), headers=PAGE_HEADERS)
+    carried = None
+    if report.start == to_ts(scenario.horizon.start_at):  # carried in meets what is added
+        history = published_history(services.store, scenario)
+        carried = carried_json(scenario, history, report.engineers)
+    return HTMLResponse(render(scenario, rota, report, carried), headers=PAGE_HEADERS)

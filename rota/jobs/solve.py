@@ -1,6 +1,9 @@
 """Running one plan, whoever runs it (the embedded pool or a `rota worker`): load what the record
 names, call the planner with a stop event, write progress, and end the record.
 
+The plan's fairness counts the burden the team's published versions carry in over the scenario's
+`fairness.lookback_days` before the horizon (`rota.published_history`).
+
 The scenario is read from the store when the plan starts (queued plans hold only its revision).
 Progress is written at most every `PROGRESS_EVERY` seconds and once at the end. A watcher thread
 turns a cancel request (the record's flag, polled every `CANCEL_POLL` seconds) or the runner's own
@@ -22,7 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rota.errors import RotaError
+from rota.history import History
 from rota.jobs.memory import WATCH_EVERY, MemoryWatch
+from rota.published_history import published_history
 from rota.report import gap_report
 from rota.rotafile import Rota
 from rota.scenario import Scenario
@@ -42,6 +47,7 @@ class PlanRequest:
     previous: Rota | None
     now: dt.datetime
     solver_threads: int = 1
+    history: History | None = None  # burden the team's published versions carry in
 
 
 class Planner(Protocol):
@@ -58,7 +64,7 @@ def door_planner(request: PlanRequest, on_progress: Callable[[Any], None],
 
     options = PlanOptions(time_limit_seconds=request.time_limit_seconds,
                           previous=request.previous, now=request.now,
-                          workers=request.solver_threads)
+                          workers=request.solver_threads, history=request.history)
     return plan(request.scenario, options, on_progress=on_progress, stop=stop)
 
 
@@ -113,7 +119,8 @@ class PlanRun:
         previous_version = record.options.get("previous")
         previous = self.store.teams.rota(record.team, int(previous_version)) if previous_version else None
         return PlanRequest(scenario, float(record.options["time_limit_seconds"]), previous,
-                           dt.datetime.now(dt.UTC), self.solver_threads)
+                           dt.datetime.now(dt.UTC), self.solver_threads,
+                           published_history(self.store, scenario))
 
     def _end(self, plan_id: str, request: PlanRequest, result: Any,
              progress: dict[str, Any] | None, why: str | None, over_memory: str | None) -> None:

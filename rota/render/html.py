@@ -5,7 +5,8 @@ Sections, top to bottom: for a planned rota what the planner achieved (`html_sol
 headline (P0 peak coverage, and how much of it is within the rules; exposure; structural hours,
 the scenario's bound; where one hire would close them), the legend, a week-by-hour heatmap per
 region in its local time, the on-call timeline per engineer, the gap table by exposure, coverage
-by region, each engineer's load, and the hard rules the rota breaks. Every time is labelled with
+by region, each engineer's load, with the team's history their burden across periods
+(`html_carried.py`), and the hard rules the rota breaks. Every time is labelled with
 its zone; every piece of user text goes through `html.escape`.
 Large windows are cut for the charts (first weeks shown, with a note); the tables stay complete.
 A report asked for one severity filters the headline and the gap table; the heatmap always judges
@@ -15,11 +16,13 @@ every requirement of the region.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from rota.coverage import RegionSweep, sweep_region
 from rota.oncall import rota_on_call
 from rota.render.cells import region_grid
 from rota.render.headline import Headline, headline
+from rota.render.html_carried import carried_section
 from rota.render.html_hiring import hire_section
 from rota.render.html_rules import violations_section, within_rules_note
 from rota.render.html_solver import achieved_note
@@ -79,7 +82,9 @@ th{background:#f4f4f4}td.when{white-space:nowrap}
 """
 
 
-def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
+def report_page(scenario: Scenario, rota: Rota, report: GapReport,
+                carried: dict[str, Any] | None = None) -> str:
+    """The page; with `carried` (`rota.history.carried_json`) also the burden across periods."""
     team = team_time(scenario, report.start, report.end)
     on_call = rota_on_call(rota, team.lo, team.hi)
     regions = [scenario.region_by_id[r.region] for r in report.regions]
@@ -95,7 +100,8 @@ def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
         achieved_note(rota),
         '<nav><a href="#headline">Headline</a><a href="#heatmaps">Heatmaps</a>'
         '<a href="#timeline">Timeline</a><a href="#gaps">Gaps</a><a href="#regions">Regions</a>'
-        '<a href="#load">Load</a><a href="#violations">Rules</a></nav></header>',
+        '<a href="#load">Load</a>' + ('<a href="#carried">Across periods</a>' if carried else "")
+        + '<a href="#violations">Rules</a></nav></header>',
         _headline_section(summary, within_rules_note(report)),
         '<section id="heatmaps"><h2>Coverage by local hour, per region</h2>',
         _state_legend(),
@@ -112,6 +118,7 @@ def report_page(scenario: Scenario, rota: Rota, report: GapReport) -> str:
         f'<div class="scroll">{_region_table(report, scenario)}</div></section>',
         '<section id="load"><h2>Load per engineer</h2>', _band_legend(),
         f'<div class="scroll">{load_table(report, scenario)}</div></section>',
+        carried_section(carried),
         violations_section(report, scenario),
     ]
     return _document(title, "\n".join(body))

@@ -298,6 +298,26 @@ class TeamRepository:
         return [VersionInfo(int(r.version), utc(r.published_at) or utc_now(), r.published_by,
                             r.source) for r in rows]
 
+    def history(self, team: str, lo: dt.datetime, hi: dt.datetime) -> list[Rota]:
+        """The published versions whose horizon overlaps [lo, hi) (and those without a horizon),
+        oldest first, each with its own and the team's overrides: what a plan's fairness counts
+        as the burden carried in (`rota.history`)."""
+        with self.engine.connect() as db, db.begin():
+            rows = db.execute(sa.select(rota_versions.c.version, rota_versions.c.rota)
+                              .where(rota_versions.c.team == team)
+                              .order_by(rota_versions.c.version)).all()
+            team_overrides = tuple(self._overrides(db, team))
+        out = []
+        for row in rows:
+            horizon = row.rota.get("horizon")
+            if horizon is not None:
+                start = dt.datetime.fromisoformat(str(horizon["start"])).replace(tzinfo=dt.UTC)
+                if start >= hi or start + dt.timedelta(days=int(horizon["days"])) <= lo:
+                    continue
+            rota = parse_rota({**row.rota, "version": int(row.version)})
+            out.append(rota.with_overrides(rota.overrides + team_overrides))
+        return out
+
     def _rota(self, db: sa.Connection, team: str, version: int) -> Rota:
         row = db.execute(sa.select(rota_versions.c.rota).where(
             rota_versions.c.team == team, rota_versions.c.version == version)).first()

@@ -81,7 +81,7 @@ def fake_report_page(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, in
     calls: list[tuple[str, int, int]] = []
     module = types.ModuleType("rota.render.html")
 
-    def report_page(scenario, rota, report):  # type: ignore[no-untyped-def]
+    def report_page(scenario, rota, report, carried=None):  # type: ignore[no-untyped-def]
         calls.append((scenario.team, rota.version, len(report.gaps)))
         return "<html><body><svg></svg></body></html>"
 

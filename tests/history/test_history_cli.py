@@ -11,21 +11,7 @@ from typer.testing import CliRunner
 
 from rota.cli import app
 
-# Two engineers alike in every way; one night peak (02:00-06:00 Berlin) each of two days, shifts
-# exactly 4 h: each night is one shift, and alone in December the fair plan gives one each.
-SCENARIO = """
-team: nights
-horizon: {start: 2026-12-07, days: 2}
-rules: {shift_hours: {min: 4, max: 4}}
-regions:
-  - id: eu
-    timezone: Europe/Berlin
-    peak_windows: [{start: "02:00", end: "06:00"}]
-    peak: {severity: P2, responders: 1}
-engineers:
-  - {id: ana, timezone: Europe/Berlin, regions: [eu]}
-  - {id: bo, timezone: Europe/Berlin, regions: [eu]}
-"""
+SCENARIO = (Path(__file__).parent / "nights.yaml").read_text()
 
 runner = CliRunner()
 
