@@ -10,7 +10,11 @@ estimate for the band by empirical-Bayes shrinkage (a normal-normal model on the
   the pooled within-engineer variance and `tau2` the between-engineer variance of the means
   (method of moments, at least 0): the more samples, and the more engineers really differ, the
   more their own data count;
-- `sd^2` pools their own variance with `sigma2` as if the team's were `PRIOR_DOF` more samples.
+- `sd^2` pools their own variance with `sigma2` as if the team's were `k` more samples, `k` from
+  the records too (`_variance_prior_dof`): as many as the team has when the engineers' spreads
+  differ no more than sampling explains, fewer the more they really differ, never below
+  `PRIOR_DOF`. (With a fixed 5, an engineer's 0.9 quantile rested on their own 20-60 samples'
+  spread, whose sampling error alone put a sixth of them more than 10% off at a log sd of 0.3.)
 
 Engineers with no sample in a band get the team's estimate, shown but not patched. The patch sets
 `response_minutes` for an engineer and band only from at least `min_samples` of their own samples
@@ -156,6 +160,7 @@ def _band_fits(scenario: Scenario, band: Band, samples: dict[tuple[str, Band], l
     team_mean = sum(everything) / len(everything)
     sigma2 = _pooled_variance(groups.values(), everything)
     tau2 = _between_variance(groups.values(), sigma2)
+    prior_dof = _variance_prior_dof(groups.values(), sigma2)
     out: dict[str, tuple[int, float | None]] = {"": (len(everything), math.exp(team_mean + z * math.sqrt(sigma2)))}
     for engineer, xs in groups.items():
         n = len(xs)
@@ -166,7 +171,7 @@ def _band_fits(scenario: Scenario, band: Band, samples: dict[tuple[str, Band], l
         w = tau2 / (tau2 + sigma2 / n) if tau2 + sigma2 > 0 else 1.0
         mean = w * own + (1 - w) * team_mean
         ss = sum((x - own) ** 2 for x in xs)
-        variance = (ss + PRIOR_DOF * sigma2) / (n - 1 + PRIOR_DOF)
+        variance = (ss + prior_dof * sigma2) / (n - 1 + prior_dof)
         out[engineer] = (n, math.exp(mean + z * math.sqrt(variance)))
     return out
 
@@ -178,6 +183,31 @@ def _pooled_variance(groups: Any, everything: list[float]) -> float:
         return float(ss / dof)
     mean = sum(everything) / len(everything)
     return float(sum((x - mean) ** 2 for x in everything) / max(len(everything) - 1, 1))
+
+
+def _variance_prior_dof(groups: Any, sigma2: float) -> float:
+    """How many samples the team's spread `sigma2` is worth next to one engineer's own spread:
+    empirical Bayes for variances (method of moments). An engineer's sample variance s2 over n
+    log minutes varies by 2 sigma^4 / (n - 1) from sampling alone; what the engineers' s2 vary
+    by beyond that is how much their true spreads differ, which a scaled-inverse-chi-square
+    prior with `4 + 2 / excess` degrees of freedom reproduces. When the engineers' spreads differ
+    by no more than sampling explains, the team's spread is theirs (worth every sample the team
+    has); at least `PRIOR_DOF`, as when too few engineers have spreads to compare."""
+    spreads = [(_variance(xs), len(xs)) for xs in groups if len(xs) > 2]
+    total_dof = float(sum(n - 1 for _, n in spreads))
+    if len(spreads) < 3 or sigma2 <= 0:
+        return PRIOR_DOF
+    observed = sum((v - sigma2) ** 2 for v, _ in spreads) / (len(spreads) - 1)
+    sampling = sum(2 * sigma2 ** 2 / (n - 1) for _, n in spreads) / len(spreads)
+    excess = (observed - sampling) / sigma2 ** 2
+    if excess <= 0:
+        return max(total_dof, PRIOR_DOF)
+    return min(max(4 + 2 / excess, PRIOR_DOF), max(total_dof, PRIOR_DOF))
+
+
+def _variance(xs: list[float]) -> float:
+    mean = sum(xs) / len(xs)
+    return sum((x - mean) ** 2 for x in xs) / (len(xs) - 1)
 
 
 def _between_variance(groups: Any, sigma2: float) -> float:

@@ -72,6 +72,25 @@ def test_a_known_model_is_recovered_within_ten_percent() -> None:
         assert got.patched == math.ceil(got.minutes)
 
 
+@pytest.mark.parametrize(("sigmas", "pooled"), [((0.3, 0.3, 0.3, 0.3), True), ((0.1, 0.3, 0.6, 0.9), False)],
+                         ids=["alike-spreads-pool", "different-spreads-stay-own"])
+def test_an_engineers_spread_borrows_the_teams_as_far_as_the_spreads_are_alike(
+        sigmas: tuple[float, ...], pooled: bool) -> None:
+    """The team's spread counts as `k` samples next to each engineer's own; `k` is every sample
+    the team has when sampling explains how the engineers' spreads differ, few when it does not."""
+    from rota.calibration import PRIOR_DOF, _variance_prior_dof
+
+    rng = random.Random(5)
+    groups = [[rng.gauss(2.0, sigma) for _ in range(30)] for sigma in sigmas]
+    everything = [x for xs in groups for x in xs]
+    sigma2 = statistics.mean(statistics.variance(xs) for xs in groups)
+    k = _variance_prior_dof(groups, sigma2)
+    if pooled:
+        assert k == len(everything) - len(groups)
+    else:
+        assert PRIOR_DOF <= k < 10
+
+
 def test_each_page_counts_in_the_band_of_its_trigger_instant() -> None:
     scenario = team()
     text = HEADER + ("ana,2026-11-30T03:00:00Z,2026-11-30T03:40:00Z,P0\n"   # Monday 03:00 London: asleep
