@@ -42,10 +42,16 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await services.current.aclose()
-        services.jobs.close()
-        store.close()
+        try:
+            yield
+        finally:  # each closed even when another fails: no pool or connection left behind
+            try:
+                await services.current.aclose()
+            finally:
+                try:
+                    services.jobs.close()
+                finally:
+                    store.close()
 
     app = FastAPI(
         title="rota",

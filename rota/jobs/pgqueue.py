@@ -7,11 +7,16 @@ unique index already guarantees it across every API process). Cancelling asks pr
 cancel the job (a waiting one never starts) or abort it (the worker's `should_abort` turns true
 within a second or two); the record's own cancel flag covers the instant before the job id is known.
 procrastinate's tables come with the store's migrations (`0003_plan_jobs`).
+
+The connection pool opens with the first plan submitted or cancelled, not with the queue: an app
+made and dropped without its lifespan (a test, a script reading `/openapi.json`) leaves no pool
+and no pool threads behind, and an API process that never plans holds no extra connections.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 import procrastinate
 
@@ -35,9 +40,19 @@ class ProcrastinateQueue:
     def __init__(self, store: Store, database_url: str) -> None:
         self.store = store
         self.owner: str | None = None
-        connector = procrastinate.SyncPsycopgConnector(conninfo=libpq_dsn(database_url),
-                                                       min_size=1, max_size=4)
-        self.app = procrastinate.App(connector=connector).open()
+        self._conninfo = libpq_dsn(database_url)
+        self._app: procrastinate.App | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def app(self) -> procrastinate.App:
+        """procrastinate's app, opened (with its connection pool) on first use."""
+        with self._lock:
+            if self._app is None:
+                connector = procrastinate.SyncPsycopgConnector(conninfo=self._conninfo,
+                                                               min_size=1, max_size=4)
+                self._app = procrastinate.App(connector=connector).open()
+            return self._app
 
     def submit(self, record: PlanRecord) -> None:
         lock = lock_of(record)
@@ -59,4 +74,7 @@ class ProcrastinateQueue:
         return fresh.job_id if fresh is not None else None
 
     def close(self) -> None:
-        self.app.close()
+        with self._lock:
+            if self._app is not None:
+                self._app.close()
+                self._app = None

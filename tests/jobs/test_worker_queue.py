@@ -216,3 +216,21 @@ def test_a_plan_over_its_memory_limit_fails_naming_it_and_the_worker_lives_on(
     second = ended(_post(api, headers, limit=60).json()["id"])  # the same worker takes the next
     assert second["status"] == "failed" and "16 MiB" in second["reason"]
     assert _worker_of(second) == worker.pid
+
+
+def test_an_app_without_its_lifespan_opens_no_queue_pool(pg_url: str) -> None:
+    """Made and dropped without being served (a script, a test): no procrastinate pool, no pool
+    threads left running; the pool opens with the first plan."""
+    import threading
+
+    from rota_api.app import create_app
+    from rota_api.settings import Settings
+
+    before = {t.name for t in threading.enumerate()}
+    app = create_app(Settings(database_url=pg_url, plan_queue="procrastinate"))
+    try:
+        assert {t.name for t in threading.enumerate()} == before
+        queue = app.state.services.jobs
+        assert queue.kind == "procrastinate" and queue._app is None
+    finally:
+        app.state.services.store.close()
