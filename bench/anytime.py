@@ -2,6 +2,9 @@
 
     python bench/anytime.py                                   # the issue's full run (slow)
     python bench/anytime.py --sizes example,M --limits 2,5,10,60 --runs 1 --loads quiet,busy
+    git archive main | tar -x -C /tmp/main-copy                # another version of the code ...
+    python bench/anytime.py --compare /tmp/main-copy --compare-limits 10,60   # ... side by side
+    python bench/anytime.py --deterministic --limits 5,10,20   # more time never worse, strictly
 
 Each run is `rota plan SCENARIO -o ROTA --time-limit S` in its own process (sizes: the bundled
 example, and bench/solver.py's seeded M and L teams); "busy" runs it while one spinning process of
@@ -10,6 +13,11 @@ all-demand uncovered minutes (the core's gap analysis of the written rota), the 
 the best known all-demand figure, the weekly and office-hours baselines, the hard-rule violations
 (`rota.violations`, which shares no code with the planner's model) and what the plan says it
 achieved. It then checks the issue's targets and prints which hold. It asserts nothing.
+
+`--compare DIR` also plans each run with the code in DIR (a source tree of another version,
+imported through PYTHONPATH), right after this version's run under the same load, and prints
+both side by side; the targets are checked on this version's runs. `--deterministic` passes
+`--deterministic` to every plan and checks that a longer limit is never worse.
 
 Best known figures are recorded ones, with the command that made them (`BEST_KNOWN`), lowered to
 the best rota of this run when one does better.
@@ -102,17 +110,27 @@ def spinner() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
+def cli(code: Path | None) -> tuple[list[str], dict[str, str] | None]:
+    """The `rota` command of this environment, or of the source tree `code` (and its env)."""
+    if code is None:
+        return ROTA, None
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    return [sys.executable, "-c", "from rota.cli import main; main()"], env
+
+
 def run_plan(scenario_path: Path, limit: float, workers: int, busy: bool,
-             folder: Path) -> dict[str, Any]:
+             folder: Path, code: Path | None = None, deterministic: bool = False) -> dict[str, Any]:
     out = folder / "rota.json"
     report = folder / "report.json"
     out.unlink(missing_ok=True)
+    command, env = cli(code)
     spin = spinner() if busy else None
     try:
         started = time.monotonic()
-        done = subprocess.run([*ROTA, "plan", str(scenario_path), "-o", str(out), "--time-limit",
-                               f"{limit:g}", "--workers", str(workers), "--report", str(report)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run([*command, "plan", str(scenario_path), "-o", str(out), "--time-limit",
+                               f"{limit:g}", "--workers", str(workers), "--report", str(report),
+                               *(["--deterministic"] if deterministic else [])],
+                              capture_output=True, text=True, check=False, env=env)
         wall = time.monotonic() - started
     finally:
         if spin is not None:
@@ -125,7 +143,7 @@ def run_plan(scenario_path: Path, limit: float, workers: int, busy: bool,
     row.update(figures(scenario_path, out))
     plan_report = json.loads(report.read_text())
     row.update(achieved=plan_report.get("achieved"), gap_stage=plan_report.get("gap_stage"),
-               gap=plan_report.get("gap"))
+               gap=plan_report.get("gap"), planning_s=plan_report.get("seconds"))
     return row
 
 
@@ -140,8 +158,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per size, limit and load (L: 1)")
     parser.add_argument("--loads", default="quiet,busy", help="quiet, busy (one core kept busy)")
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--compare", type=Path, help="a source tree of another version to run beside")
+    parser.add_argument("--compare-limits", help="limits at which to run --compare (default: all)")
+    parser.add_argument("--deterministic", action="store_true", help="plan with --deterministic")
     args = parser.parse_args()
     limits = [float(x) for x in args.limits.split(",")]
+    compare_limits = ([float(x) for x in args.compare_limits.split(",")]
+                      if args.compare_limits else limits)
+    codes: list[tuple[str, Path | None]] = [("this", None)]
+    if args.compare is not None:
+        codes.append((args.compare.name, args.compare.resolve()))
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -155,31 +181,44 @@ def main() -> None:
             for limit in sizes_limits:
                 for load in loads:
                     for n in range(runs):
-                        row = {"size": size, "limit": limit, "load": load, "run": n + 1,
-                               "loadavg": load_average(), "structural": bound, "baselines": base}
-                        row.update(run_plan(path, limit, args.workers, load == "busy", folder))
-                        rows.append(row)
-                        print(json.dumps({k: v for k, v in row.items() if k != "baselines"}),
-                              file=sys.stderr, flush=True)
-    print_table(rows, args.workers)
-    print_targets(rows)
+                        for name, code in codes:
+                            if code is not None and limit not in compare_limits:
+                                continue
+                            row = {"size": size, "limit": limit, "load": load, "run": n + 1,
+                                   "code": name, "loadavg": load_average(), "structural": bound,
+                                   "baselines": base}
+                            row.update(run_plan(path, limit, args.workers, load == "busy", folder,
+                                                code, args.deterministic))
+                            rows.append(row)
+                            print(json.dumps({k: v for k, v in row.items() if k != "baselines"}),
+                                  file=sys.stderr, flush=True)
+    mine = [r for r in rows if r["code"] == "this"]
+    print_table(rows, args.workers, args.deterministic)
+    if len(codes) > 1:
+        print_comparison(rows, codes[1][0])
+    print_targets(mine)
+    if args.deterministic:
+        print_monotone(mine)
 
 
 def best_known(rows: list[dict[str, Any]], size: str) -> tuple[int, str]:
     recorded, command = BEST_KNOWN[size]
     ran = [r["uncovered"] for r in rows if r["size"] == size and r.get("violations") == 0
-           and r.get("shifts")]
+           and r.get("shifts") and r.get("code", "this") == "this"]
     if ran and min(ran) < recorded:
         return min(ran), "the best rota of this benchmark run"
     return recorded, command
 
 
-def print_table(rows: list[dict[str, Any]], workers: int) -> None:
-    print(f"\nrota plan --workers {workers}; minutes; violations by rota.violations; loadavg is the "
-          "machine's 1/5/15-minute load average before the run")
-    print("| size | limit s | load | run | shifts | P0 peak unc | all unc | structural (P0 peak / all) "
-          "| best known | all / best | violations | achieved | wall s | loadavg |")
-    print("|" + "---|" * 14)
+def print_table(rows: list[dict[str, Any]], workers: int, deterministic: bool = False) -> None:
+    flags = " --deterministic" if deterministic else ""
+    print(f"\nrota plan --workers {workers}{flags}; minutes; violations by rota.violations; "
+          "planning s is the plan's own `seconds` (the limit covers it), wall s the whole command; "
+          "loadavg is the machine's 1/5/15-minute load average before the run")
+    print("| size | limit s | load | run | code | shifts | P0 peak unc | all unc | structural "
+          "(P0 peak / all) | best known | all / best | violations | achieved | planning s | wall s "
+          "| loadavg |")
+    print("|" + "---|" * 16)
     for r in rows:
         best, _ = best_known(rows, r["size"])
         ratio = f"{r['uncovered'] / best:.2f}" if r.get("shifts") and best else ""
@@ -187,10 +226,11 @@ def print_table(rows: list[dict[str, Any]], workers: int) -> None:
         if r.get("gap_stage"):
             achieved += f" ({r['gap_stage']} gap {r['gap']:.1%})" if r.get("gap") is not None \
                 else f" ({r['gap_stage']})"
-        print(f"| {r['size']} | {r['limit']:g} | {r['load']} | {r['run']} | {r.get('shifts', 0)} | "
-              f"{r.get('p0_peak_uncovered', '')} | {r.get('uncovered', '')} | "
+        print(f"| {r['size']} | {r['limit']:g} | {r['load']} | {r['run']} | {r['code']} | "
+              f"{r.get('shifts', 0)} | {r.get('p0_peak_uncovered', '')} | {r.get('uncovered', '')} | "
               f"{r['structural']['p0_peak']} / {r['structural']['all']} | {best} | {ratio} | "
-              f"{r.get('violations', '')} | {achieved} | {r['wall']} | {r['loadavg']} |")
+              f"{r.get('violations', '')} | {achieved} | {r.get('planning_s', '')} | {r['wall']} | "
+              f"{r['loadavg']} |")
     print("\nbaselines (the same for every run of a size):")
     seen = set()
     for r in rows:
@@ -203,6 +243,37 @@ def print_table(rows: list[dict[str, Any]], workers: int) -> None:
                   f"{b['uncovered']}, {b['violations']} violations")
         best, command = best_known(rows, r["size"])
         print(f"  {r['size']} best known all-demand uncovered: {best} ({command})")
+
+
+def print_comparison(rows: list[dict[str, Any]], other: str) -> None:
+    """Median P0 peak and all-demand uncovered minutes of both versions, per size, limit, load."""
+    print(f"\nthis version against {other} (medians over runs; minutes uncovered, P0 peak / all):")
+    print(f"| size | limit s | load | runs | this | {other} |")
+    print("|---|---|---|---|---|---|")
+    keys = dict.fromkeys((r["size"], r["limit"], r["load"]) for r in rows if r["code"] == other)
+    for size, limit, load in keys:
+        cells = []
+        for code in ("this", other):
+            mine = [r for r in rows if (r["size"], r["limit"], r["load"], r["code"]) ==
+                    (size, limit, load, code) and r.get("shifts")]
+            cells.append(f"{statistics.median(r['p0_peak_uncovered'] for r in mine):g} / "
+                         f"{statistics.median(r['uncovered'] for r in mine):g}" if mine else "-")
+        runs = len([r for r in rows if (r["size"], r["limit"], r["load"], r["code"]) ==
+                    (size, limit, load, other)])
+        print(f"| {size} | {limit:g} | {load} | {runs} | {cells[0]} | {cells[1]} |")
+
+
+def print_monotone(rows: list[dict[str, Any]]) -> None:
+    """With --deterministic: per size, load and run, a longer limit never gives a worse rota."""
+    ok = True
+    for key in dict.fromkeys((r["size"], r["load"], r["run"]) for r in rows):
+        mine = sorted((r for r in rows if (r["size"], r["load"], r["run"]) == key and r.get("shifts")),
+                      key=lambda r: r["limit"])
+        for a, b in zip(mine, mine[1:], strict=False):
+            if (b["p0_peak_uncovered"], b["uncovered"]) > (a["p0_peak_uncovered"], a["uncovered"]):
+                ok = False
+                print(f"- {key[0]} {key[1]} run {key[2]}: {b['limit']:g} s worse than {a['limit']:g} s")
+    print(f"- with --deterministic, more time never worse: {'met' if ok else 'NOT met'}")
 
 
 def print_targets(rows: list[dict[str, Any]]) -> None:

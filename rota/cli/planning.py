@@ -255,8 +255,9 @@ def _headline(report: dict[str, Any], output: Path) -> str:
                        "better; a longer --time-limit may improve it)")
     stage = next((s for s in report["stages"] if s["term"] == report.get("gap_stage")), None)
     if stage is None:
-        windows = report.get("windows") or {}
-        how = f" by {windows['improved']} time windows" if windows.get("improved") else ""
+        steps = report.get("neighbourhoods") or {}
+        how = (f" by {steps['improved']} small-neighbourhood steps of {steps['steps']}"
+               if steps.get("improved") else "")
         return head + f"improved on the constructive start{how}, not proved optimal (no bound)"
     return head + (f"improved on the constructive start, not proved optimal: stage {stage['term']} "
                    f"{stage['status']}, value {stage['value']:g}, bound {stage['bound']:g}, gap "

@@ -33,12 +33,11 @@ from rota.planner.candidates import (
     CandidatePolicy,
     annotate_costs,
     engineer_candidates,
-    overlapping,
     shift_lengths,
 )
 from rota.planner.constructive import constructive_start
 from rota.planner.grid import add_coverage
-from rota.planner.lns import LnsResult, improve
+from rota.planner.neighbourhoods import LnsResult, improve_small
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
 from rota.planner.outcome import Standing, achievement, against_current, standing
 from rota.planner.peakproof import PeakProof, prove_peak
@@ -122,29 +121,30 @@ def plan(
     floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands))]
     floor_seconds = time.monotonic() - began
     proof = search = pm = None
-    start, windows = floor, None
+    start, steps = floor, None
     if not (stop is not None and stop.is_set()):
         if options.previous is None and not options.deterministic and clock.room_for_proof():
             proof = run_proof(scenario, team, forced, now, options, clock, floor, on_progress, stop)
         if proof is not None:
             cands = with_extra(scenario, team, cands, proof.shifts)
             start = around(scenario, team, cands, proof.shifts)
-        if wants_windows(options, clock, len(cands)):
-            windows = run_windows(scenario, team, cands, start, options, clock, on_progress, stop)
-            start = [cands[i] for i in sorted(windows.chosen)]
-        if clock.room_for_search() and not (stop is not None and stop.is_set()):
+        if wants_neighbourhoods(options, clock, len(cands)):
+            steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop)
+            start = [cands[i] for i in sorted(steps.chosen)]
+        if clock.room_for_search(held=steps is not None) and not (stop is not None and stop.is_set()):
             pm = build_model(scenario, team, cands, carried_minutes(scenario, options.history))
-            search = run_search(pm, options, clock, proof, start, on_progress, stop)
+            search = run_search(pm, options, clock, proof, start, on_progress, stop,
+                                hold=steps is not None)
     result = finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options,
-                    (start, windows))
+                    (start, steps))
     result.report["stopped"] = result.report["stopped"] or bool(stop is not None and stop.is_set())
     return result
 
 
-def wants_windows(options: PlanOptions, clock: Clock, candidates: int) -> bool:
-    """Time windows for big models, or when the full model has no time; never when re-planning
-    (they weigh coverage, not changes). With `deterministic` always: they make more time never
-    worse (`lns.py`)."""
+def wants_neighbourhoods(options: PlanOptions, clock: Clock, candidates: int) -> bool:
+    """Small neighbourhoods for big models, or when the full model has no time; never when
+    re-planning (they weigh coverage, not changes). With `deterministic` always: they make more
+    time never worse (`neighbourhoods.py`)."""
     if options.previous is not None:
         return False
     if options.deterministic:
@@ -161,22 +161,17 @@ def around(scenario: Scenario, team: TeamTime, cands: list[Candidate],
     return [cands[i] for i in constructive_start(scenario, team, cands, keep)]
 
 
-def run_windows(
+def run_neighbourhoods(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], start: list[Candidate],
     options: PlanOptions, clock: Clock, on_progress: Callable[[Progress], None] | None,
     stop: threading.Event | None,
 ) -> LnsResult:
-    """Window-by-window improvement of `start` (`lns.py`) for its share of the time."""
+    """Small-neighbourhood improvement of `start` (`neighbourhoods.py`) for its share of the time."""
     keys = {(c.eng, c.start, c.end) for c in start}
     chosen = {i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys}
-
-    def rate(positions: set[int]) -> Standing:
-        picked = SearchResult(status="FEASIBLE", chosen=sorted(positions))
-        return standing(team, to_rota(scenario, cands, picked, options.previous))
-
     settings = search_settings(options, len(cands), 0.0)
-    return improve(scenario, team, cands, chosen, clock.window_seconds(), settings, rate,
-                   on_progress, stop, clock.window_setup())
+    return improve_small(scenario, team, cands, chosen, clock.neighbourhood_seconds(), settings,
+                         on_progress, stop)
 
 
 def run_proof(
@@ -191,13 +186,14 @@ def run_proof(
 
 def run_search(
     pm: PlanModel, options: PlanOptions, clock: Clock, proof: PeakProof | None, start: list[Candidate],
-    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None,
+    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None, hold: bool = False,
 ) -> SearchResult:
     settings = search_settings(options, len(pm.cands), clock.search_seconds())
-    begin = starting_point(pm, options, proof, settings, start)
+    begin = starting_point(pm, options, proof, settings, start, hold)
     if wants_warm_start(pm) and options.previous is None and not options.deterministic:
         begin = warmed(pm, begin, options, on_progress, stop, seeded=True)
     search = solve_staged(pm, begin.terms, begin.settings, begin.hint, on_progress, stop, begin.valid)
+    search.coverage_held = begin.held
     if proof is not None:
         search.stages.insert(0, proof.stage)
         if proof.stage.status != "OPTIMAL" and search.status == "OPTIMAL":
@@ -211,7 +207,7 @@ def finish(
     clock: Clock, options: PlanOptions, improved: tuple[list[Candidate], LnsResult | None],
 ) -> PlanResult:
     """The best rota found by the core's gap analysis (P0 peak uncovered, then all uncovered):
-    the search's, the windows', or the constructive start; on a tie the later step's (it also
+    the search's, the neighbourhoods', or the constructive start; on a tie the later step's (it also
     improved the comfort terms). Then its report, saying which it is."""
     def rate(chosen: list[int]) -> Standing:
         return standing(team, to_rota(scenario, cands, SearchResult("FEASIBLE", chosen), options.previous))
@@ -221,7 +217,7 @@ def finish(
     best = (floor_standing.key(), 2, floor_chosen, "constructive")
     start_chosen = positions(cands, improved[0])
     if start_chosen != floor_chosen:
-        best = min(best, (rate(start_chosen).key(), 1, start_chosen, "windows"))
+        best = min(best, (rate(start_chosen).key(), 1, start_chosen, "neighbourhoods"))
     if search is not None and search.chosen is not None:
         chosen = sorted(search.chosen)
         if chosen not in (floor_chosen, start_chosen) or search.status == "OPTIMAL":
@@ -241,10 +237,10 @@ def finish(
                           EXPLAINED_GAPS_SHORT if short else EXPLAINED_GAPS, deadline)
     report.update(result)
     report["constructive"] = {**floor_standing.to_json(), "seconds": round(floor_seconds, 3)}
-    windows = improved[1]
-    if windows is not None:
-        report["windows"] = {"solved": windows.windows, "improved": windows.improved,
-                             "seconds": round(windows.seconds, 3)}
+    steps = improved[1]
+    if steps is not None:
+        report["neighbourhoods"] = {"steps": steps.steps, "improved": steps.improved,
+                                    "seconds": round(steps.seconds, 3)}
     if options.previous is not None:
         report["against_current"] = against_current(standing(team, rota), team, options.previous)
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
@@ -316,18 +312,23 @@ class Start:
     settings: SearchSettings
     hint: list[int]
     valid: bool  # the hint keeps every hard rule
+    held: bool = False  # the coverage terms stay at the hint's values; only comfort stages run
 
 
 def starting_point(
     pm: PlanModel, options: PlanOptions, proof: PeakProof | None, settings: SearchSettings,
-    start: list[Candidate],
+    start: list[Candidate], hold: bool = False,
 ) -> Start:
-    """The terms in order and the hint: the rota the windows left (`start`, which keeps the rules).
+    """The terms in order and the hint: the rota the neighbourhoods left (`start`, which keeps
+    the rules).
 
     With a proof the peak stage is done: the model keeps its optimum (the start contains the
-    proof's rota, improved only where the peak stays as good). With `deterministic` the coverage
-    terms stay as the windows left them and only the comfort stages run, so a longer limit can
-    only run more windows (`lns.py`): more time is never worse.
+    proof's rota, improved only where the peak stays as good). With `hold` (the neighbourhoods
+    ran: always with `deterministic`) the coverage terms stay as the neighbourhoods left them and
+    only the comfort stages run: on big models the full model's coverage stages find nothing
+    better than their hint within tens of seconds on a busy machine, and with `deterministic` a
+    longer limit can only run more neighbourhood steps (`neighbourhoods.py`): more time is never
+    worse.
     """
     terms = [stage(pm) for stage in STAGES]
     if options.previous is not None:  # peaks keep their weight; one stage trades coverage and change
@@ -335,13 +336,13 @@ def starting_point(
     keys = {(c.eng, c.start, c.end) for c in start}
     hint = [1 if (c.eng, c.start, c.end) in keys else 0 for c in pm.cands]
     valid = rules_hold(pm.scenario, pm.team, [c for c, h in zip(pm.cands, hint, strict=True) if h])
-    if options.deterministic and options.previous is None and valid:
+    if hold and options.previous is None and valid:
         full = pm.complete_hint(hint)
         for term in terms[:2]:
             held = term.value_at(full)
             if held is not None and not isinstance(term.expr, int):
                 pm.model.add(term.expr <= held)
-        return Start(terms[2:], dataclasses.replace(settings, shares=()), hint, valid)
+        return Start(terms[2:], dataclasses.replace(settings, shares=()), hint, valid, held=True)
     if proof is None:
         return Start(terms, settings, hint, valid)
     keep_term(pm, terms[0], proof.stage)
@@ -427,8 +428,7 @@ def gather_candidates(
     for eng, engineer in enumerate(scenario.engineers):
         offered = engineer_candidates(scenario, team, eng, policy)
         if engineer.id in tight:
-            full = engineer_candidates(scenario, team, eng, FULL_GRID)
-            offered += overlapping(full, SpanSet(tight[engineer.id]))
+            offered += engineer_candidates(scenario, team, eng, FULL_GRID, SpanSet(tight[engineer.id]))
         for c in offered:
             if now is not None and c.start < now:
                 continue  # before `now` nothing changes: no new shift starts in the past

@@ -5,7 +5,9 @@ model, the staged search and the report. Building a CP-SAT model costs seconds o
 each step runs only when what is left pays for it and for what must follow. Estimates scale with
 how long gathering the candidates took, which measures both the model's size and how busy the
 machine is (measured on the example team, 51,517 candidates, quiet 2-core machine: gathering
-0.6 s, main model 1.5 s, the peak proof's candidates and model 1.9 s, the report 0.6 s).
+0.3 s since its candidates are filtered as arrays (0.6 s before, the unit the ratios below were
+first measured in, hence their doubling), main model 1.5 s, the peak proof's candidates and model
+1.9 s, the report 0.6 s).
 
 With `deterministic`, the search's limits are deterministic time: every step always runs, with the
 same shares as before, so two runs are identical whatever the machine's load.
@@ -16,22 +18,27 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-BUILD_PER_GATHER = 2.5  # main model build, in units of the gathering time
-PROOF_PER_GATHER = 3.2  # the peak proof's candidates and model
-REPORT_PER_GATHER = 1.2  # the report, including the binding rules of the largest gaps
+BUILD_PER_GATHER = 5.0  # main model build, in units of the gathering time
+PROOF_PER_GATHER = 6.4  # the peak proof's candidates and model
+REPORT_PER_GATHER = 2.4  # the report, including the binding rules of the largest gaps
 MIN_REPORT_SECONDS = 0.2
 REPORT_SHARE = 0.03  # of the time limit, kept for the report at least
 MIN_SEARCH_SECONDS = 0.5  # a shorter search rarely improves on the constructive start
 # Measured on the example team under a load average of 9-16 on 2 cores: the full model's stages
-# found no solution better than their hint within 30 s (gathering took 1.3-2.1 s), while 7-day
-# windows improved it from the first one; on a quiet machine the full model reaches 20,580
-# uncovered minutes in 60 s, which the windows do not.
-SEARCH_PER_GATHER = 15.0
+# found no solution better than their hint within 30 s (gathering took 1.3-2.1 s before it was
+# made twice as fast), while small
+# neighbourhoods (`neighbourhoods.py`) improve it from the first steps.
+SEARCH_PER_GATHER = 30.0
 BIG_MODEL_CANDIDATES = 20_000  # below, a short search of the full model pays (and proves)
 MIN_PROOF_SEARCH_SECONDS = 3.0  # the proof and the main search after it each need this much
-WINDOW_SETUP_PER_GATHER = 1.0  # a 7-day window's model and rating, in units of the gathering time
-WINDOW_SHARE = 0.3  # of the search time after the full model's build, for the time windows
-WINDOW_SHARE_DETERMINISTIC = 0.7  # with `deterministic`; the comfort stages get the rest
+# Of the time after the full model's build: the small neighbourhoods' share on big models; the
+# full model's comfort stages (coverage held where the neighbourhoods left it) get the rest.
+NEIGHBOURHOOD_SHARE = 0.8
+# The comfort stages run only when their share is at least this many gathering times: under load
+# a shorter search of the full model ends UNKNOWN, its build wasted (20 s on the example at load
+# average 5: two comfort stages UNKNOWN after 0.9 s each, after a 5 s build).
+COMFORT_PER_GATHER = 10.0
+NEIGHBOURHOOD_SHARE_DETERMINISTIC = 0.7  # of the limit, with `deterministic`
 
 
 @dataclass
@@ -55,14 +62,15 @@ class Clock:
         """Seconds left for building and searching, the report's share kept aside."""
         return self.limit - self.elapsed() - self.report_reserve()
 
-    def room_for_search(self) -> bool:
+    def room_for_search(self, held: bool = False) -> bool:
         """Whether the main model can be built and searched long enough to matter: at least
         `SEARCH_PER_GATHER` times the gathering time (a big model on a busy machine needs long
-        before its search improves on the windows; a small one needs a fraction of a second)."""
+        before its search improves on its hint; a small one needs a fraction of a second). With
+        coverage `held` (only the comfort stages run) a short search is enough."""
         if self.deterministic:
             return True
         search = MIN_SEARCH_SECONDS
-        if self.candidates >= BIG_MODEL_CANDIDATES:
+        if self.candidates >= BIG_MODEL_CANDIDATES and not held:
             search = max(search, SEARCH_PER_GATHER * self.gather_seconds)
         return self.left() >= BUILD_PER_GATHER * self.gather_seconds + search
 
@@ -80,21 +88,20 @@ class Clock:
         setup = (BUILD_PER_GATHER + PROOF_PER_GATHER) * self.gather_seconds
         return max((self.left() - setup) * share, MIN_PROOF_SEARCH_SECONDS)
 
-    def window_seconds(self) -> float:
-        """The time windows' share (`lns.py`): all that is left when the full model does not fit."""
+    def neighbourhood_seconds(self) -> float:
+        """The small neighbourhoods' share (`neighbourhoods.py`): all that is left when the full
+        model's build and a short comfort search after them do not fit."""
         if self.deterministic:
-            return self.limit * WINDOW_SHARE_DETERMINISTIC
+            return self.limit * NEIGHBOURHOOD_SHARE_DETERMINISTIC
         build = BUILD_PER_GATHER * self.gather_seconds
-        if not self.room_for_search():
+        after = self.left() - build
+        comfort = max(MIN_SEARCH_SECONDS, COMFORT_PER_GATHER * self.gather_seconds)
+        if after * (1 - NEIGHBOURHOOD_SHARE) < comfort:
             return max(self.left(), 0.0)
-        return WINDOW_SHARE * (self.left() - build)
-
-    def window_setup(self) -> float:
-        """A first estimate of one time window's build and rating (`lns.py` then measures it)."""
-        return WINDOW_SETUP_PER_GATHER * self.gather_seconds
+        return NEIGHBOURHOOD_SHARE * after
 
     def search_seconds(self) -> float:
-        """What the staged search may use from now (deterministic: what the windows left)."""
+        """What the staged search may use from now (deterministic: what the neighbourhoods left)."""
         if self.deterministic:
-            return self.limit * (1 - WINDOW_SHARE_DETERMINISTIC)
+            return self.limit * (1 - NEIGHBOURHOOD_SHARE_DETERMINISTIC)
         return max(self.left(), 0.1)

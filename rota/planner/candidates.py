@@ -103,9 +103,17 @@ def shift_lengths(scenario: Scenario, step_minutes: int = LENGTH_STRIDE_MINUTES)
 
 
 def local_starts(engineer: Engineer, day: dt.date, step_minutes: int) -> list[Instant]:
-    """UTC instants of the local starts on `day` every `step_minutes`, skipping nonexistent ones."""
+    """UTC instants of the local starts on `day` every `step_minutes`, skipping nonexistent ones.
+
+    A day whose UTC offset is the same at its midnight and the next (no DST change) is its
+    midnight plus whole steps; only a day with a change maps each start through `to_utc`."""
     midnight = dt.datetime.combine(day, dt.time())
     tz = zone(engineer.timezone)
+    first = to_utc(midnight, engineer.timezone, "start")
+    following = to_utc(midnight + DAY, engineer.timezone, "start")
+    if following - first == DAY and first.astimezone(tz).replace(tzinfo=None) == midnight:
+        base = to_ts(first)
+        return [base + 60 * minute for minute in range(0, 24 * 60, step_minutes)]
     out = []
     for minute in range(0, 24 * 60, step_minutes):
         local = midnight + dt.timedelta(minutes=minute)
@@ -116,26 +124,30 @@ def local_starts(engineer: Engineer, day: dt.date, step_minutes: int) -> list[In
 
 
 def engineer_candidates(
-    scenario: Scenario, team: TeamTime, eng: int, policy: CandidatePolicy
+    scenario: Scenario, team: TeamTime, eng: int, policy: CandidatePolicy,
+    within: SpanSet | None = None,
 ) -> list[Candidate]:
+    """The engineer's candidates on `policy`'s grid (only those overlapping `within`, if given),
+    in order of local date, start and length. Filtered as arrays before any object is made."""
     engineer = scenario.engineers[eng]
     step = scenario.rules.shift_start_step_minutes * policy.stride_steps
-    lengths = [m * 60 for m in shift_lengths(scenario, policy.length_step_minutes)]
+    lengths = np.asarray([m * 60 for m in shift_lengths(scenario, policy.length_step_minutes)],
+                         dtype=np.int64)
     blocked = SpanSet(blocked_spans(scenario, team, engineer))
-    out = []
-    for day in local_days(engineer, team.lo, team.hi):
-        for start in local_starts(engineer, day, step):
-            for length in lengths:
-                end = start + length
-                if end <= team.lo or start >= team.hi:
-                    continue
-                out.append(Candidate(eng, day, start, end))
-    if len(blocked) and out:
-        starts = np.array([c.start for c in out], dtype=np.int64)
-        ends = np.array([c.end for c in out], dtype=np.int64)
-        hit = blocked.measure_before(ends) - blocked.measure_before(starts)
-        out = [c for c, h in zip(out, hit.tolist(), strict=True) if h == 0]
-    return out
+    days = local_days(engineer, team.lo, team.hi)
+    per_day = [np.asarray(local_starts(engineer, day, step), dtype=np.int64) for day in days]
+    if not days or within is not None and not len(within):
+        return []
+    day_of = np.repeat(np.arange(len(days)), [len(x) * len(lengths) for x in per_day])
+    starts = np.repeat(np.concatenate(per_day), len(lengths))
+    ends = starts + np.tile(lengths, len(starts) // len(lengths)) if len(starts) else starts
+    keep = (ends > team.lo) & (starts < team.hi)
+    if len(blocked):
+        keep &= blocked.measure_before(ends) - blocked.measure_before(starts) == 0
+    if within is not None:
+        keep &= within.measure_before(ends) - within.measure_before(starts) > 0
+    return [Candidate(eng, days[d], a, b) for d, a, b in
+            zip(day_of[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), strict=True)]
 
 
 def overlapping(cands: list[Candidate], spans: SpanSet) -> list[Candidate]:

@@ -73,6 +73,7 @@ class SearchResult:
     stages: list[StageResult] = field(default_factory=list)
     seconds: float = 0.0
     stopped: bool = False
+    coverage_held: bool = False  # the coverage terms were held at the hint's, not searched
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import rota.planner as planner
 from rota.cli.planning import _headline
 from rota.planner import PlanOptions, plan
 from rota.planner.constructive import constructive_start
-from rota.planner.lns import LnsResult, improve
+from rota.planner.neighbourhoods import LnsResult, improve_small
 from rota.planner.outcome import ACHIEVED, achievement, standing
 from rota.planner.search import SearchResult, StageResult
 from rota.team import horizon_range, team_time
@@ -97,14 +97,14 @@ def test_a_search_worse_than_the_constructive_start_is_not_returned(
 
     monkeypatch.setattr(planner, "solve_staged", empty_search)
     monkeypatch.setattr(planner, "prove_peak", lambda *_a, **_k: None)
-    monkeypatch.setattr(planner, "improve", lambda _s, _t, _c, chosen, *_a, **_k: LnsResult(chosen))
+    monkeypatch.setattr(planner, "improve_small", lambda _s, _t, _c, chosen, *_a, **_k: LnsResult(chosen))
     result = plan(week, PlanOptions(time_limit_seconds=6.0, workers=2, deterministic=True))
     assert result.rota.shifts and violations(week, result.rota) == []
     assert result.report["achieved"] == "constructive"
     assert result.report["uncovered_minutes"] == result.report["constructive"]["uncovered_minutes"]
 
 
-def test_time_windows_keep_the_rules_and_never_make_the_rota_worse(week: Any) -> None:
+def test_small_neighbourhoods_keep_the_rules_and_never_make_the_rota_worse(week: Any) -> None:
     team = team_time(week, *horizon_range(week))
     cands = planner.gather_candidates(week, team, [], [], None)
 
@@ -113,11 +113,27 @@ def test_time_windows_keep_the_rules_and_never_make_the_rota_worse(week: Any) ->
 
     start = set(constructive_start(week, team, cands))
     settings = planner.search_settings(PlanOptions(deterministic=True, seed=3), len(cands), 0.0)
-    result = improve(week, team, cands, start, 0.4, settings, rate)
-    assert result.windows > 0
+    result = improve_small(week, team, cands, start, 0.4, settings)
+    assert result.steps > 0
     assert rate(result.chosen).key() <= rate(start).key()
     rota = planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(result.chosen)), None)
     assert violations(week, rota) == []
+
+
+def test_with_deterministic_the_same_limit_gives_the_same_rota_and_more_steps_only_add(week: Any) -> None:
+    """A longer deterministic budget runs the same steps first: its rota is never worse."""
+    team = team_time(week, *horizon_range(week))
+    cands = planner.gather_candidates(week, team, [], [], None)
+    start = set(constructive_start(week, team, cands))
+    settings = planner.search_settings(PlanOptions(deterministic=True, seed=3), len(cands), 0.0)
+    runs = [improve_small(week, team, cands, start, budget, settings) for budget in (0.3, 0.3, 0.6)]
+    assert runs[0].chosen == runs[1].chosen and runs[0].steps == runs[1].steps
+    assert runs[2].steps > runs[0].steps
+
+    def rate(chosen: set[int]) -> Any:
+        return standing(team, planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(chosen)), None))
+
+    assert rate(runs[2].chosen).key() <= rate(runs[0].chosen).key() <= rate(start).key()
 
 
 def test_with_deterministic_more_time_is_never_worse(week: Any) -> None:

@@ -1,0 +1,279 @@
+"""Small neighbourhoods: many tiny re-solves of a valid rota where its demand is still open.
+
+Each step frees a few days of a few engineers (those who could answer where demand is open) and
+keeps every other shift of the rota fixed. Its CP-SAT model holds only the free candidates and the
+fixed shifts that matter to them (the free engineers' own, for the rules between shifts, and any
+that overlap the rows it re-counts), so it builds in tens of milliseconds and solves in well under
+a second even on a busy machine. It minimises peak shortfall, then all shortfall (weighted as in
+`objective.py`: the staged search's first two stages in the same order), from the current rota as
+a complete hint, and its answer replaces the rota only when it is not worse on those terms: the
+incumbent never gets worse, and ties let it move.
+
+Where: a day and a region drawn with probability in proportion to the weighted demand there that
+some engineer could still answer (structural demand draws nothing), less often where steps have
+failed. How big: the number of free days and engineers grows while steps are solved to optimality
+and shrinks when they run out of time.
+
+With `deterministic`, the random draws come from the seed, each step has a fixed deterministic time
+and one worker, and nothing depends on the clock but whether the next step starts: a longer limit
+runs the same steps and more, so more time is never worse.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.sat.python import cp_model
+
+from rota.limits import PLANNER_MAX_MEMORY_MB
+from rota.planner.build import PlanModel
+from rota.planner.candidates import Candidate
+from rota.planner.constructive import Greedy
+from rota.planner.grid import add_coverage
+from rota.planner.objective import peak_uncovered, uncovered
+from rota.planner.progress import Progress, ProgressCallback, StopWatcher
+from rota.planner.rules import HARD_RULES
+from rota.planner.search import SearchSettings
+from rota.scenario import Scenario
+from rota.team import TeamTime
+
+DAY = 86400
+SLOTS_PER_DAY = 96
+STEP_SECONDS = 1.0  # wall-clock limit of one step's search
+STEP_DETERMINISTIC = 0.05  # deterministic time of one step's search, with `deterministic`
+MIN_STEP_SECONDS = 0.15  # a step with less time left is not started
+LOOKAHEAD_SLACK = 2 * 3600
+DAYS = (1, 4)  # free days per step: from, to (the size adapts between them)
+ENGINEERS = (4, 16)  # free engineers per step: from, to
+
+
+@dataclass
+class LnsResult:
+    chosen: set[int]  # positions in the candidate list
+    steps: int = 0
+    improved: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class OpenDemand:
+    """Weighted demand still open per region and 15-minute slot, for the current rota."""
+
+    greedy: Greedy
+    base: dict[str, npt.NDArray[np.int64]]
+    reachable: dict[str, npt.NDArray[np.int64]]  # engineers who could qualify, per slot
+    p0_peak: dict[str, npt.NDArray[np.bool_]]
+
+    @classmethod
+    def of(cls, scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> OpenDemand:
+        greedy = Greedy(scenario, team, cands)
+        base = {r: need.copy() for r, need in greedy.demand.need.items()}
+        reachable = {r: np.zeros(greedy.n, dtype=np.int64) for r in base}
+        for masks in greedy.qual.values():
+            for region_id, mask in masks.items():
+                reachable[region_id] += mask
+        p0_peak = {}
+        for region in scenario.regions:
+            mask = np.zeros(greedy.n, dtype=bool)
+            for d in team.demand[region.id]:
+                if d.responders > 0 and d.peak and d.severity == "P0":
+                    mask[greedy._slot(d.start):greedy._slot(d.end)] = True
+            p0_peak[region.id] = mask
+        return cls(greedy, base, reachable, p0_peak)
+
+    def counts(self, chosen: set[int]) -> dict[str, npt.NDArray[np.int64]]:
+        """Qualified engineers on call per region and slot."""
+        g = self.greedy
+        count = {r: np.zeros(g.n, dtype=np.int64) for r in self.base}
+        for i in chosen:
+            a, b = g.a[i], g.b[i]
+            for region_id, mask in g.qual[g.cands[i].eng].items():
+                count[region_id][a:b] += mask[a:b]
+        return count
+
+    def standing(self, chosen: set[int]) -> tuple[int, int]:
+        """(P0 peak uncovered, all uncovered) minutes, as the core's gap analysis counts them:
+        a slot is uncovered when fewer qualified engineers are on call than it requires."""
+        count = self.counts(chosen)
+        p0 = every = 0
+        for region_id, need in self.base.items():
+            short = count[region_id] < need
+            every += int(short.sum())
+            p0 += int((short & self.p0_peak[region_id]).sum())
+        return p0 * 15, every * 15
+
+    def open_by_day(self, chosen: set[int]) -> dict[tuple[str, int], int]:
+        """(region, day index) -> weighted open demand some engineer could answer."""
+        g = self.greedy
+        count = self.counts(chosen)
+        out: dict[tuple[str, int], int] = {}
+        for region_id, need in self.base.items():
+            coverable = np.minimum(need, self.reachable[region_id])
+            open_ = np.maximum(coverable - count[region_id], 0) * g.demand.weight[region_id]
+            days = np.add.reduceat(open_, np.arange(0, g.n, SLOTS_PER_DAY)) if g.n else open_
+            for d, v in enumerate(days.tolist()):
+                if v > 0:
+                    out[(region_id, d)] = int(v)
+        return out
+
+    def helpers(self, region_id: str, day: int) -> list[int]:
+        """Engineers who could qualify for the region on that day."""
+        g = self.greedy
+        a, b = day * SLOTS_PER_DAY, min((day + 1) * SLOTS_PER_DAY, g.n)
+        return [eng for eng, masks in g.qual.items()
+                if region_id in masks and masks[region_id][a:b].any()]
+
+
+def improve_small(
+    scenario: Scenario,
+    team: TeamTime,
+    cands: list[Candidate],
+    chosen: set[int],
+    budget: float,
+    settings: SearchSettings,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> LnsResult:
+    """Small neighbourhood steps until `budget` (seconds, or deterministic time) is spent."""
+    started = time.monotonic()
+    result = LnsResult(set(chosen))
+    rng = random.Random(settings.seed)
+    demand = OpenDemand.of(scenario, team, cands)
+    by_eng_start: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(cands):
+        if not c.forced:
+            by_eng_start[c.eng].append(i)
+    longest = max((c.end - c.start for c in cands), default=0)
+    failures: dict[tuple[str, int], int] = defaultdict(int)
+    days, engineers = 3, 8
+    everyone = list(range(len(scenario.engineers)))
+    spent = 0.0
+    open_ = demand.open_by_day(result.chosen)
+    current = demand.standing(result.chosen)
+    callback = ProgressCallback(started, on_progress, stop)
+    callback.stage = "neighbourhoods"
+    with StopWatcher(stop) as watcher:
+        while open_:
+            left = budget - (spent if settings.deterministic else time.monotonic() - started)
+            need = STEP_DETERMINISTIC if settings.deterministic else MIN_STEP_SECONDS
+            if left < need or (stop is not None and stop.is_set()):
+                break
+            limit = STEP_DETERMINISTIC if settings.deterministic else min(STEP_SECONDS, left)
+            spent += limit
+            keys = sorted(open_)
+            weights = [open_[k] / (1 + failures[k]) for k in keys]
+            region_id, day = rng.choices(keys, weights)[0]
+            first = max(day - rng.randrange(days), 0)
+            window = (team.lo + first * DAY, min(team.lo + (first + days) * DAY, team.hi))
+            pool = demand.helpers(region_id, day)
+            free_engs = rng.sample(pool, min(engineers, len(pool)))
+            if len(free_engs) < engineers:  # others, who may take over the helpers' other shifts
+                others = [e for e in everyone if e not in free_engs]
+                free_engs += rng.sample(others, min(engineers - len(free_engs), len(others)))
+            free_engs.sort()
+            step = _solve_step(scenario, team, cands, by_eng_start, result.chosen, window,
+                               free_engs, longest + LOOKAHEAD_SLACK, limit, settings,
+                               callback, watcher)
+            result.steps += 1
+            if step is None:
+                failures[(region_id, day)] += 1
+                continue
+            new, improved, quick = step
+            rated = demand.standing(new)
+            if rated > current:  # the core's order (P0 peak, then all minutes) would get worse
+                failures[(region_id, day)] += 1
+                continue
+            improved = improved or rated < current
+            if quick:
+                days = min(days + 1, DAYS[1])
+                engineers = min(engineers + 2, ENGINEERS[1])
+            else:
+                days = max(days - 1, DAYS[0])
+                engineers = max(engineers - 2, ENGINEERS[0])
+            if new != result.chosen:
+                result.chosen, current = new, rated
+                open_ = demand.open_by_day(result.chosen)
+            if improved:
+                result.improved += 1
+            else:
+                failures[(region_id, day)] += 1
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _solve_step(
+    scenario: Scenario, team: TeamTime, cands: list[Candidate], by_eng: dict[int, list[int]],
+    chosen: set[int], window: tuple[int, int], engineers: list[int], reach: int, limit: float,
+    settings: SearchSettings, callback: ProgressCallback, watcher: StopWatcher,
+) -> tuple[set[int], bool, bool] | None:
+    """The neighbourhood re-solved: (new chosen, strictly better, proved in half its time), or None when
+    the solver found nothing (the rota stays as it is)."""
+    lo, hi = window
+    rows = (lo, min(hi + reach, team.hi))
+    free_set = set(engineers)
+    positions = sorted({i for eng in engineers for i in by_eng[eng] if lo <= cands[i].start < hi}
+                       | {i for i in chosen if cands[i].eng in free_set
+                          or (cands[i].end > rows[0] and cands[i].start < rows[1])})
+    sub_cands: list[Candidate] = []
+    free: list[int] = []
+    for k, i in enumerate(positions):
+        c = cands[i]
+        inside = c.eng in free_set and lo <= c.start < hi and not c.forced
+        if inside:
+            free.append(k)
+        sub_cands.append(Candidate(c.eng, c.day, c.start, c.end, c.asleep_min, c.off_hours_min,
+                                   c.weekend_min, c.forced or (None if inside else "lns"),
+                                   c.previous))
+    if not free:
+        return None
+    sub = PlanModel(scenario, team, sub_cands)
+    for _, rule in HARD_RULES:
+        rule(sub)
+    add_coverage(sub, rows)
+    peak, every = peak_uncovered(sub), uncovered(sub)
+    if isinstance(every.expr, int):
+        return None
+    hint = [1 if i in chosen else 0 for i in positions]
+    full = sub.complete_hint(hint)
+    before = (peak.value_at(full) or 0, every.value_at(full) or 0)
+    scale = every.upper + 1
+    sub.model.minimize(peak.expr * scale + every.expr  # type: ignore[operator]
+                       if not isinstance(peak.expr, int) else every.expr)
+    proto = sub.model.proto.solution_hint
+    proto.vars.extend(range(len(full)))
+    proto.values.extend(full)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = settings.seed
+    params.catch_sigint_signal = False
+    params.max_memory_in_mb = PLANNER_MAX_MEMORY_MB
+    params.cp_model_presolve = False  # a small model from a complete hint: search at once
+    params.num_workers = 1
+    if settings.deterministic:
+        params.max_deterministic_time = limit
+    else:
+        params.max_time_in_seconds = limit
+    watcher.attach(solver)
+    status = solver.solve(sub.model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = [int(solver.value(v)) for v in sub.x]
+    after_full = sub.complete_hint(values)
+    after = (peak.value_at(after_full) or 0, every.value_at(after_full) or 0)
+    if after > before:
+        return None
+    out = set(chosen)
+    for k in free:
+        out.discard(positions[k])
+        if values[k]:
+            out.add(positions[k])
+    took = solver.response_proto.deterministic_time if settings.deterministic else solver.wall_time
+    quick = status == cp_model.OPTIMAL and took < limit / 2
+    return out, after < before, quick
