@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -17,7 +17,9 @@ from rich.table import Table
 from rota.cli.app import app, err, out, parse_instant, reports_errors
 from rota.cli.database import open_store, store_description
 from rota.errors import FieldError, InvalidInput, NotFound
-from rota.store import TokenInfo
+
+if TYPE_CHECKING:
+    from rota.store import TokenInfo
 
 token_app = typer.Typer(help="API tokens: made once and shown once, stored as hashes.",
                         no_args_is_help=True)

@@ -13,7 +13,7 @@ import errno
 import socket
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,8 +23,10 @@ from rota.cli.database import open_store, store_description
 from rota.errors import FieldError, InvalidInput
 from rota.rotafile import Rota
 from rota.scenario import Scenario
-from rota.store import Store
 from rota.validation import load_scenario
+
+if TYPE_CHECKING:
+    from rota.store import Store
 
 APP_FACTORY = "rota_api.app:create_app"
 

@@ -48,7 +48,7 @@ DAY = 86400
 SLOTS_PER_DAY = 96
 STEP_SECONDS = 1.0  # wall-clock limit of one step's search
 STEP_DETERMINISTIC = 0.05  # deterministic time of one step's search, with `deterministic`
-MIN_STEP_SECONDS = 0.15  # a step with less time left is not started
+MIN_STEP_SECONDS = 0.15  # a step with less search time left (after its build) is not started
 LOOKAHEAD_SLACK = 2 * 3600
 DAYS = (1, 4)  # free days per step: from, to (the size adapts between them)
 ENGINEERS = (4, 16)  # free engineers per step: from, to
@@ -154,19 +154,26 @@ def improve_small(
     failures: dict[tuple[str, int], int] = defaultdict(int)
     days, engineers = 3, 8
     everyone = list(range(len(scenario.engineers)))
-    spent = 0.0
+    spent = setup = 0.0
     open_ = demand.open_by_day(result.chosen)
     current = demand.standing(result.chosen)
     callback = ProgressCallback(started, on_progress, stop)
     callback.stage = "neighbourhoods"
     with StopWatcher(stop) as watcher:
+        began, solved = None, 0.0
         while open_:
+            if began is not None and not settings.deterministic:
+                setup = max(setup, time.monotonic() - began - solved)
             left = budget - (spent if settings.deterministic else time.monotonic() - started)
-            need = STEP_DETERMINISTIC if settings.deterministic else MIN_STEP_SECONDS
+            # A step's build and rating (measured: the slowest so far) come out of its time, so
+            # the last step ends within the budget.
+            need = STEP_DETERMINISTIC if settings.deterministic else setup + MIN_STEP_SECONDS
             if left < need or (stop is not None and stop.is_set()):
                 break
-            limit = STEP_DETERMINISTIC if settings.deterministic else min(STEP_SECONDS, left)
+            limit = STEP_DETERMINISTIC if settings.deterministic \
+                else min(STEP_SECONDS, left - setup)
             spent += limit
+            began = time.monotonic()
             keys = sorted(open_)
             weights = [open_[k] / (1 + failures[k]) for k in keys]
             region_id, day = rng.choices(keys, weights)[0]
@@ -182,10 +189,11 @@ def improve_small(
                                free_engs, longest + LOOKAHEAD_SLACK, limit, settings,
                                callback, watcher)
             result.steps += 1
+            solved = step[3] if step is not None else 0.0
             if step is None:
                 failures[(region_id, day)] += 1
                 continue
-            new, improved, quick = step
+            new, improved, quick, _ = step
             rated = demand.standing(new)
             if rated > current:  # the core's order (P0 peak, then all minutes) would get worse
                 failures[(region_id, day)] += 1
@@ -212,9 +220,9 @@ def _solve_step(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], by_eng: dict[int, list[int]],
     chosen: set[int], window: tuple[int, int], engineers: list[int], reach: int, limit: float,
     settings: SearchSettings, callback: ProgressCallback, watcher: StopWatcher,
-) -> tuple[set[int], bool, bool] | None:
-    """The neighbourhood re-solved: (new chosen, strictly better, proved in half its time), or None when
-    the solver found nothing (the rota stays as it is)."""
+) -> tuple[set[int], bool, bool, float] | None:
+    """The neighbourhood re-solved: (new chosen, strictly better, proved in half its time, seconds
+    of search), or None when the solver found nothing (the rota stays as it is)."""
     lo, hi = window
     rows = (lo, min(hi + reach, team.hi))
     free_set = set(engineers)
@@ -276,4 +284,4 @@ def _solve_step(
             out.add(positions[k])
     took = solver.response_proto.deterministic_time if settings.deterministic else solver.wall_time
     quick = status == cp_model.OPTIMAL and took < limit / 2
-    return out, after < before, quick
+    return out, after < before, quick, solver.wall_time
