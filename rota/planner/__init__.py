@@ -36,6 +36,7 @@ from rota.planner.candidates import (
     shift_lengths,
 )
 from rota.planner.constructive import constructive_start
+from rota.planner.fairswap import fair_swaps
 from rota.planner.grid import add_coverage
 from rota.planner.neighbourhoods import LnsResult, improve_small
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
@@ -75,6 +76,7 @@ WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota
 CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
 CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
 BIG_ENGINEER_DAYS = 1_500
+SWAP_SECONDS = 2.0  # at most, for the fairness swaps (`fairswap.py`), before the report's reserve
 EXPLAIN_MARGIN = 0.0  # seconds before the limit at which the report stops explaining gaps
 
 
@@ -228,6 +230,14 @@ def finish(
         search = SearchResult(status="FEASIBLE", chosen=best[2], stages=stages,
                               stopped=search.stopped if search is not None else False)
     assert search is not None
+    swaps: dict[str, float] = {"moved": 0, "seconds": 0.0}
+    if options.previous is None:  # a re-plan keeps minimal change first
+        began = time.monotonic()
+        until = None if options.deterministic else min(
+            began + SWAP_SECONDS, clock.started + clock.limit - 2 * clock.report_reserve())
+        swapped = fair_swaps(scenario, team, cands, list(search.chosen or []), options.history, until)
+        cands, search.chosen = swapped.cands, swapped.chosen
+        swaps = {"moved": swapped.moved, "seconds": round(time.monotonic() - began, 3)}
     search.seconds = clock.elapsed()
     result = achievement(search, source)
     rota = to_rota(scenario, cands, search, options.previous, result)
@@ -245,6 +255,7 @@ def finish(
         report["against_current"] = against_current(standing(team, rota), team, options.previous)
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
+    report["fairness_swaps"] = swaps
     report["seconds"] = round(clock.elapsed(), 3)
     return PlanResult(search.status, rota, report)
 
