@@ -256,9 +256,10 @@ def _headline(report: dict[str, Any], output: Path) -> str:
     stage = next((s for s in report["stages"] if s["term"] == report.get("gap_stage")), None)
     if stage is None:
         steps = report.get("neighbourhoods") or {}
-        how = (f" by {steps['improved']} small-neighbourhood steps of {steps['steps']}"
-               if steps.get("improved") else "")
-        return head + f"improved on the constructive start{how}, not proved optimal (no bound)"
+        how = f" ({steps['improved']} of {steps['steps']} small-neighbourhood steps gained)" \
+            if steps.get("improved") else ""
+        return head + f"improved on the constructive start by local search{how}, not proved " \
+            "optimal (no bound)"
     return head + (f"improved on the constructive start, not proved optimal: stage {stage['term']} "
                    f"{stage['status']}, value {stage['value']:g}, bound {stage['bound']:g}, gap "
                    f"{_percent(report.get('gap'))}")

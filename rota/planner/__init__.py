@@ -50,6 +50,7 @@ from rota.planner.pins import (
 )
 from rota.planner.progress import Progress
 from rota.planner.qualifiers import tight_spans
+from rota.planner.repair import repair
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import (
     STAGE_SHARES,
@@ -116,31 +117,54 @@ def plan(
     team = team_time(scenario, lo, hi)
     now = to_ts(options.now) if options.now is not None else None
     forced, keep = forced_candidates(scenario, team, options.previous, now)
+    clock.mark("team")
     began = time.monotonic()
     cands = gather_candidates(scenario, team, forced, keep, now)
     clock.gather_seconds, clock.candidates = time.monotonic() - began, len(cands)
+    clock.mark("candidates")
     began = time.monotonic()
     floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands))]
     floor_seconds = time.monotonic() - began
+    clock.mark("constructive")
     proof = search = pm = None
     start, steps = floor, None
     if not (stop is not None and stop.is_set()):
+        start = repaired(scenario, team, cands, floor, options, clock)
         if options.previous is None and not options.deterministic and clock.room_for_proof():
-            proof = run_proof(scenario, team, forced, now, options, clock, floor, on_progress, stop)
+            proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop)
         if proof is not None:
             cands = with_extra(scenario, team, cands, proof.shifts)
-            start = around(scenario, team, cands, proof.shifts)
+            start = repaired(scenario, team, cands, around(scenario, team, cands, proof.shifts),
+                             options, clock)
+            clock.mark("peak_proof")
         if wants_neighbourhoods(options, clock, len(cands)):
             steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop)
             start = [cands[i] for i in sorted(steps.chosen)]
+            clock.mark("neighbourhoods")
         if clock.room_for_search(held=steps is not None) and not (stop is not None and stop.is_set()):
             pm = build_model(scenario, team, cands, carried_minutes(scenario, options.history))
+            clock.mark("model")
             search = run_search(pm, options, clock, proof, start, on_progress, stop,
                                 hold=steps is not None)
+            clock.mark("search")
     result = finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options,
                     (start, steps))
     result.report["stopped"] = result.report["stopped"] or bool(stop is not None and stop.is_set())
     return result
+
+
+def repaired(scenario: Scenario, team: TeamTime, cands: list[Candidate], shifts: list[Candidate],
+             options: PlanOptions, clock: Clock) -> list[Candidate]:
+    """`shifts` with single shifts moved where they cover more (`repair.py`), in the time left
+    (whole with `deterministic`); as they are when re-planning (repair weighs no changes)."""
+    if options.previous is not None:
+        return shifts
+    seconds = None if options.deterministic else clock.left()
+    if seconds is not None and seconds <= 0:
+        return shifts
+    chosen = repair(scenario, team, cands, positions(cands, shifts), seconds)
+    clock.mark("repair")
+    return [cands[i] for i in chosen]
 
 
 def wants_neighbourhoods(options: PlanOptions, clock: Clock, candidates: int) -> bool:
@@ -209,8 +233,9 @@ def finish(
     clock: Clock, options: PlanOptions, improved: tuple[list[Candidate], LnsResult | None],
 ) -> PlanResult:
     """The best rota found by the core's gap analysis (P0 peak uncovered, then all uncovered):
-    the search's, the neighbourhoods', or the constructive start; on a tie the later step's (it also
-    improved the comfort terms). Then its report, saying which it is."""
+    the search's, local search's (repair and small neighbourhoods), or the constructive start;
+    on a tie the later step's (it also improved the comfort terms). Then its report, saying which
+    it is."""
     def rate(chosen: list[int]) -> Standing:
         return standing(team, to_rota(scenario, cands, SearchResult("FEASIBLE", chosen), options.previous))
 
@@ -219,7 +244,7 @@ def finish(
     best = (floor_standing.key(), 2, floor_chosen, "constructive")
     start_chosen = positions(cands, improved[0])
     if start_chosen != floor_chosen:
-        best = min(best, (rate(start_chosen).key(), 1, start_chosen, "neighbourhoods"))
+        best = min(best, (rate(start_chosen).key(), 1, start_chosen, "local_search"))
     if search is not None and search.chosen is not None:
         chosen = sorted(search.chosen)
         if chosen not in (floor_chosen, start_chosen) or search.status == "OPTIMAL":
@@ -238,6 +263,7 @@ def finish(
         swapped = fair_swaps(scenario, team, cands, list(search.chosen or []), options.history, until)
         cands, search.chosen = swapped.cands, swapped.chosen
         swaps = {"moved": swapped.moved, "seconds": round(time.monotonic() - began, 3)}
+        clock.mark("fairness_swaps")
     search.seconds = clock.elapsed()
     result = achievement(search, source)
     rota = to_rota(scenario, cands, search, options.previous, result)
@@ -256,6 +282,8 @@ def finish(
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
     report["fairness_swaps"] = swaps
+    clock.mark("report")
+    report["phases"] = clock.phases
     report["seconds"] = round(clock.elapsed(), 3)
     return PlanResult(search.status, rota, report)
 

@@ -39,6 +39,7 @@ from rota.planner.constructive import Greedy
 from rota.planner.grid import add_coverage
 from rota.planner.objective import peak_uncovered, uncovered
 from rota.planner.progress import Progress, ProgressCallback, StopWatcher
+from rota.planner.repair import p0_peak_slots
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import SearchSettings
 from rota.scenario import Scenario
@@ -49,6 +50,7 @@ SLOTS_PER_DAY = 96
 STEP_SECONDS = 1.0  # wall-clock limit of one step's search
 STEP_DETERMINISTIC = 0.05  # deterministic time of one step's search, with `deterministic`
 MIN_STEP_SECONDS = 0.15  # a step with less search time left (after its build) is not started
+MIN_NEIGHBOURHOOD_SECONDS = 1.0  # with less, no step runs (the open demand alone takes 0.2-0.6 s)
 LOOKAHEAD_SLACK = 2 * 3600
 DAYS = (1, 4)  # free days per step: from, to (the size adapts between them)
 ENGINEERS = (4, 16)  # free engineers per step: from, to
@@ -79,14 +81,7 @@ class OpenDemand:
         for masks in greedy.qual.values():
             for region_id, mask in masks.items():
                 reachable[region_id] += mask
-        p0_peak = {}
-        for region in scenario.regions:
-            mask = np.zeros(greedy.n, dtype=bool)
-            for d in team.demand[region.id]:
-                if d.responders > 0 and d.peak and d.severity == "P0":
-                    mask[greedy._slot(d.start):greedy._slot(d.end)] = True
-            p0_peak[region.id] = mask
-        return cls(greedy, base, reachable, p0_peak)
+        return cls(greedy, base, reachable, p0_peak_slots(greedy, team))
 
     def counts(self, chosen: set[int]) -> dict[str, npt.NDArray[np.int64]]:
         """Qualified engineers on call per region and slot."""
@@ -144,6 +139,8 @@ def improve_small(
     """Small neighbourhood steps until `budget` (seconds, or deterministic time) is spent."""
     started = time.monotonic()
     result = LnsResult(set(chosen))
+    if budget < (STEP_DETERMINISTIC if settings.deterministic else MIN_NEIGHBOURHOOD_SECONDS):
+        return result  # not worth building the open demand for
     rng = random.Random(settings.seed)
     demand = OpenDemand.of(scenario, team, cands)
     by_eng_start: dict[int, list[int]] = defaultdict(list)

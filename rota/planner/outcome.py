@@ -6,7 +6,7 @@
 - `improved`: a rota at least as good as the constructive start (P0 peak uncovered, then
   all-demand uncovered), not proved optimal: the staged search's, where `gap_stage` names the
   first stage not proved and `gap` is that stage's own optimality gap, (value - bound) / value; or
-  the small neighbourhoods' (`neighbourhoods.py`, also when the full model then only improved the
+  local search's (`repair.py`, `neighbourhoods.py`; also when the full model then only improved the
   comfort terms with coverage held), with no bound to measure a gap against (both null);
 - `constructive`: the constructive start itself (`constructive.py`): the search had no time, found
   nothing, or found nothing better.
@@ -75,11 +75,11 @@ def stage_gap(stage: StageResult) -> float | None:
 
 
 def achievement(search: SearchResult | None, source: str) -> dict[str, Any]:
-    """`achieved` for the rota of `source` ("search", "neighbourhoods" or "constructive"), and for an
+    """`achieved` for the rota of `source` ("search", "local_search" or "constructive"), and for an
     unproved search's rota the first stage not proved optimal with its gap."""
     if source == "constructive" or search is None:
         return {"achieved": "constructive", "gap_stage": None, "gap": None}
-    if source == "neighbourhoods" or not search.stages or search.coverage_held:
+    if source == "local_search" or not search.stages or search.coverage_held:
         return {"achieved": "improved", "gap_stage": None, "gap": None}
     if search.status == "OPTIMAL":
         return {"achieved": "proved_optimal", "gap_stage": None, "gap": 0.0}

@@ -16,6 +16,7 @@ from rota.planner import PlanOptions, plan
 from rota.planner.constructive import constructive_start
 from rota.planner.neighbourhoods import LnsResult, improve_small
 from rota.planner.outcome import ACHIEVED, achievement, standing
+from rota.planner.repair import repair
 from rota.planner.search import SearchResult, StageResult
 from rota.team import horizon_range, team_time
 
@@ -98,6 +99,7 @@ def test_a_search_worse_than_the_constructive_start_is_not_returned(
     monkeypatch.setattr(planner, "solve_staged", empty_search)
     monkeypatch.setattr(planner, "prove_peak", lambda *_a, **_k: None)
     monkeypatch.setattr(planner, "improve_small", lambda _s, _t, _c, chosen, *_a, **_k: LnsResult(chosen))
+    monkeypatch.setattr(planner, "repair", lambda _s, _t, _c, chosen, *_a, **_k: chosen)
     result = plan(week, PlanOptions(time_limit_seconds=6.0, workers=2, deterministic=True))
     assert result.rota.shifts and violations(week, result.rota) == []
     assert result.report["achieved"] == "constructive"
@@ -118,6 +120,29 @@ def test_small_neighbourhoods_keep_the_rules_and_never_make_the_rota_worse(week:
     assert rate(result.chosen).key() <= rate(start).key()
     rota = planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(result.chosen)), None)
     assert violations(week, rota) == []
+
+
+def test_repair_moves_a_misplaced_shift_to_where_it_covers_more(week: Any) -> None:
+    """A rota with one shift placed badly (the same engineer, same day, off the peak): repair moves
+    it within that day to where it covers more, and keeps every rule."""
+    team = team_time(week, *horizon_range(week))
+    cands = planner.gather_candidates(week, team, [], [], None)
+
+    def rate(chosen: list[int]) -> Any:
+        return standing(team, planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(chosen)), None))
+
+    start = constructive_start(week, team, cands)
+    # Replace each shift by the one of its engineer and day that covers least: a poor rota.
+    worst = []
+    for i in start:
+        same = [j for j, c in enumerate(cands) if (c.eng, c.day) == (cands[i].eng, cands[i].day)]
+        worst.append(max(same, key=lambda j: rate([*[k for k in start if k != i], j]).key()))
+    fixed = repair(week, team, cands, worst)
+    assert rate(fixed).key() < rate(worst).key()
+    assert len(fixed) == len(worst)
+    assert {(cands[i].eng, cands[i].day) for i in fixed} == {(cands[i].eng, cands[i].day) for i in worst}
+    assert violations(week, planner.to_rota(week, cands, SearchResult("FEASIBLE", fixed), None)) == []
+    assert rate(repair(week, team, cands, start)).key() <= rate(start).key()
 
 
 def test_with_deterministic_the_same_limit_gives_the_same_rota_and_more_steps_only_add(week: Any) -> None:
