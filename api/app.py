@@ -3,6 +3,8 @@
 Opening the app migrates the store and opens the plan queue (`rota.jobs`): the embedded pool, which
 fails `interrupted` the plans of a serving process that is gone, or procrastinate, through which
 `rota worker` processes run plans. Routes live in `rota_api.routes`, one module per concept.
+`rota serve` uses `serving_app`, which also freezes the process' code out of the garbage
+collector's walks (`rota_api.heap`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi import FastAPI
 
 from rota.jobs import Planner, PlanQueue
 from rota.store import Store
-from rota_api import openapi, problems
+from rota_api import heap, openapi, problems
 from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
 from rota_api.compat import opsgenie, pagerduty
@@ -73,6 +75,14 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     app.add_middleware(RefuseControlCharacters, answers={
         "/pagerduty": pagerduty.vendor_error, "/opsgenie": opsgenie.vendor_error_answer})
     app.add_middleware(HttpMetrics)
+    return app
+
+
+def serving_app() -> FastAPI:
+    """`rota serve`'s factory (each serving process): `create_app()` with its code frozen out of
+    the garbage collector's walks (`rota_api.heap`)."""
+    app = create_app()
+    heap.freeze_code()
     return app
 
 

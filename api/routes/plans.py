@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,7 +79,7 @@ class PublishIn(BaseModel):
 @router.get("/{team}/plans/{plan_id}", response_model=None,
             responses={**answer(Plan, description="the plan"), **responses(*READ_ERRORS)})
 def get_plan(team: str, plan_id: str, services: ServicesDep,
-             _token: ReadAccess) -> dict[str, Any]:
+             _token: ReadAccess) -> Response:
     """Status, progress and, when done, the rota, its report, and how it compares with the current
     rota (`against_current`, while the plan is not published)."""
     record = services.store.plans.get(team, plan_id)
@@ -87,7 +88,9 @@ def get_plan(team: str, plan_id: str, services: ServicesDep,
         scenario, _ = services.store.teams.scenario(team)
         out["against_current"] = _against_current(services, team, scenario,
                                                   parse_rota(record.result["rota"], scenario))
-    return out
+    # serialised here, in the thread pool: clients poll this, and FastAPI would encode the
+    # plan (tens of kB when done) on the event loop, holding up every `now` meanwhile
+    return Response(orjson.dumps(out), media_type="application/json")
 
 
 @router.delete("/{team}/plans/{plan_id}", status_code=202, response_model=None,

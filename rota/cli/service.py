@@ -28,7 +28,7 @@ from rota.validation import load_scenario
 if TYPE_CHECKING:
     from rota.store import Store
 
-APP_FACTORY = "rota_api.app:create_app"
+APP_FACTORY = "rota_api.app:serving_app"
 
 HostOpt = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
