@@ -8,7 +8,8 @@ the service really sends, so the document never names a shape the service does n
 operation under `/v1/teams/{team}` authenticates and looks the team up, so it can answer 401, 403,
 404, 422 and 503 (and 413 when it takes a body) whether or not its route lists them. The vendor
 compatibility routes document their own errors in their vendor's shape (`rota_api.compat.*_models`),
-with their auth schemes (`PagerDutyToken`, `GenieKey`).
+with their auth schemes (`PagerDutyToken`, `GenieKey`). Links between operations (`rota_api.links`)
+let a client, or schemathesis' stateful tests, chain calls: queue a plan, read it, publish it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from rota_api.compat import opsgenie_models, pagerduty_models
+from rota_api.links import install_links
 from rota_api.problems import PROBLEM_JSON, PROBLEM_SCHEMA, READ_ERRORS, responses
 from rota_api.schemas import Problem
 
@@ -68,6 +70,7 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
                 _problem_content_only(entry)
     for name in _FASTAPI_ONLY:
         schemas.pop(name, None)
+    install_links(document)
     return document
 
 

@@ -29,6 +29,7 @@ import schemathesis
 import uvicorn
 from apikit import ROTA_JSON, SCENARIO_YAML, SLACK_SECRET, FakePlanner
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.errors import Flaky
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -65,6 +66,9 @@ class FuzzResult:
     by_operation: Counter[str] = field(default_factory=Counter)
     by_status: Counter[int] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    sequences: int = 0  # stateful runs: sequences tried
+    linked: int = 0  # stateful runs: calls whose parameters a link filled in
+    restarts: int = 0  # stateful runs: fresh starts after Hypothesis found the server's state moved
 
 
 @contextmanager
@@ -138,21 +142,99 @@ def _fuzz_operation(server: Server, operation: Any, label: str, examples: int, s
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
-        if result.cases % 4 != 3:
-            _known_ids(server, case)
-        if result.cases % 2 == 0:
-            _in_horizon(case, result.cases)
+        steer(server, case, result.cases)
         result.cases += 1
         result.by_operation[label] += 1
-        try:
-            response = case.call(headers=headers, timeout=30)
-            result.by_status[response.status_code] += 1
-            case.validate_response(response, checks=CHECKS, headers=headers)
-        except (Exception, BaseExceptionGroup) as exc:  # every failure is collected, with its case
-            result.failures.append(f"{label}: {type(exc).__name__}: {str(exc)[:1500]}\n"
-                                   f"  reproduce: {case.as_curl_command(headers=headers)}")
+        _call_and_check(case, label, headers, result)
 
     run()
+
+
+def _call_and_check(case: Any, label: str, headers: dict[str, str], result: FuzzResult) -> Any:
+    """The response (None when the call itself failed); every failure collected, with its case."""
+    reproduce = f"  reproduce: {case.as_curl_command(headers=headers)}"
+    try:
+        response = case.call(headers=headers, timeout=30)
+    except Exception as exc:
+        result.failures.append(f"{label}: {type(exc).__name__}: {str(exc)[:1500]}\n{reproduce}")
+        return None
+    result.by_status[response.status_code] += 1
+    try:
+        case.validate_response(response, checks=CHECKS, headers=headers)
+    except (Exception, BaseExceptionGroup) as exc:
+        result.failures.append(f"{label}: {type(exc).__name__}: {str(exc)[:1500]}\n{reproduce}")
+    return response
+
+
+def fuzz_stateful(server: Server, sequences: int, steps: int, *,
+                  seed_value: int = 20261207) -> FuzzResult:
+    """Schemathesis' stateful tests: up to `sequences` sequences of up to `steps` calls, each call
+    after the first following one of the document's links from the answer before (`rota_api.links`)
+    when it can; the same checks on every answer. Requests are valid ones ("positive" mode: the
+    stateless run sends the invalid ones), so sequences get deep. `linked` counts the calls a link
+    filled in."""
+    schema = schemathesis.openapi.from_dict(document(server))
+    schema.config.update(base_url=server.url)
+    result = FuzzResult()
+    schema.config.generation.update(modes=["positive"])
+    base = schema.as_state_machine()
+
+    class Machine(base):  # type: ignore[misc, valid-type]
+        def step(self, input: Any) -> Any:
+            if input.transition is not None and input.is_applied:
+                result.linked += 1
+            steer(server, input.case, result.cases, linked=input.transition is not None)
+            return super().step(input)
+
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            label = f"{case.operation.method.upper()} {case.operation.path}"
+            result.cases += 1
+            result.by_operation[label] += 1
+            headers = {"Authorization": authorization(case.operation.path, server.token)}
+            response = _call_and_check(case, label, headers, result)
+            if response is None:
+                raise CallFailed(label)  # collected already; the sequence cannot go on
+            return response
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None,
+                              **kwargs: Any) -> None:
+            pass  # checked in `call`, failures collected rather than raised
+
+        def teardown(self) -> None:
+            result.sequences += 1
+
+    # The server's state changes as sequences run, so Hypothesis may find that the same choices
+    # led elsewhere the second time (`Flaky`): as schemathesis' own runner does, go on from a new
+    # seed with the sequences left.
+    for attempt in range(sequences):
+        if result.sequences >= sequences:
+            break
+        seed(seed_value + attempt)(Machine)
+        try:
+            Machine.run(settings=settings(
+                max_examples=sequences - result.sequences, stateful_step_count=steps,
+                deadline=None, database=None, phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck)))
+            break
+        except Flaky:
+            result.restarts += 1
+        except CallFailed:
+            break  # its failure is in `result.failures`
+    return result
+
+
+class CallFailed(Exception):
+    """A call that got no answer at all (the connection failed)."""
+
+
+def steer(server: Server, case: Any, count: int, *, linked: bool = False) -> None:
+    """Most requests name the stored team, its schedules and users (a link's values are kept);
+    half of the instants fall in its horizon, and half of the overrides are of its engineers."""
+    if count % 4 != 3 and not linked:
+        _known_ids(server, case)
+    if count % 2 == 0:
+        _in_horizon(case, count)
+        _known_override(case, count)
 
 
 def _known_ids(server: Server, case: Any) -> None:
@@ -172,3 +254,12 @@ def _in_horizon(case: Any, count: int) -> None:
     query = case.query or {}
     for offset, name in enumerate(n for n in INSTANTS if n in query):
         query[name] = IN_HORIZON[(count // 2 + offset) % len(IN_HORIZON)]
+
+
+def _known_override(case: Any, count: int) -> None:
+    """An override body for the stored team's engineers, in its horizon."""
+    body = case.body
+    if case.operation.path.endswith("/overrides") and isinstance(body, dict):
+        start = IN_HORIZON[(count // 2) % 3]
+        body |= {"engineer": "chen", "replaces": ("bo", "ana", None)[count % 3], "start": start,
+                 "end": IN_HORIZON[(count // 2) % 3 + 1]}

@@ -140,3 +140,19 @@ def test_a_client_generated_from_the_document_reads_now_and_gaps(
     problem = models.Problem.model_validate(client.get(
         f"/v1/teams/{team}/now?region=mars", headers=bearer(tokens["read"])).json())
     assert (problem.status, problem.title) == (404, "Not found")
+
+
+def test_links_name_real_operations_and_their_parameters(client: TestClient) -> None:
+    document = _document(client)
+    operations = {op["operationId"]: op for ops in document["paths"].values() for op in ops.values()}
+    links = [(path, status, name, link) for path, ops in document["paths"].items()
+             for op in ops.values() for status, answer in op["responses"].items()
+             for name, link in answer.get("links", {}).items()]
+    assert len(links) >= 20
+    for path, status, name, link in links:
+        target = operations[link["operationId"]]
+        names = {p["name"] for p in target.get("parameters", [])}
+        assert set(link["parameters"]) <= names, (path, status, name)
+        assert all(v.startswith(("$request.path.", "$response.body#/")) for v in link["parameters"].values())
+    plans = document["paths"]["/v1/teams/{team}/plans"]["post"]["responses"]["202"]["links"]
+    assert plans["GetPlan"]["parameters"] == {"team": "$request.path.team", "plan_id": "$response.body#/id"}
