@@ -8,7 +8,7 @@ a schedule's coverage from `rota.report.gap_report` (the same figure as `gaps`).
 PagerDuty's rules kept here: array parameters spelled `ids[]`; `since`/`until` default to now and
 an on-call overlapping the range is included; `/oncalls` refuses a range reaching more than 90
 days past the request time; classic pagination (`limit`, default 25 and at most 100, larger values
-are cut to 100; `offset`; `more`; `total` only with `total=true`); `Authorization: Token token=...`
+are cut to 100; `offset`, at most 10,000; `more`; `total` only with `total=true`); `Authorization: Token token=...`
 (or `Bearer ...`); errors as `{"error": {"message", "code", "errors"}}` with PagerDuty's codes: 400
 (2001) for a bad parameter (also one holding a control character), 401 (2006), 403 (2010) for a
 token without read scope, 404 (2100) for an unknown id or a team the token may not read, 503 (2000)
@@ -52,6 +52,7 @@ router = APIRouter(prefix="/pagerduty", tags=["compat: PagerDuty"])
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+MAX_OFFSET = 10_000  # past it, 400: an offset is echoed in the answer, and no list is that long
 AHEAD = dt.timedelta(days=90)
 SCHEDULE_SPAN = dt.timedelta(days=14)
 ONCALL_INCLUDES = {"users", "schedules", "escalation_policies"}
@@ -140,7 +141,7 @@ def _includes_in(query: QueryParams, allowed: set[str]) -> frozenset[str]:
 def _page(query: Mapping[str, str], items: list[Any], key: str,
           render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     limit = params.integer(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    offset = params.integer(query, "offset", 0, 0)
+    offset = params.integer(query, "offset", 0, 0, most=MAX_OFFSET)
     chosen = items[offset:offset + limit]
     return {key: [render(x) for x in chosen], "limit": limit, "offset": offset,
             "more": offset + limit < len(items),
@@ -208,7 +209,7 @@ def _oncalls_query(raw: str) -> OncallsQuery:
         params.instant(query, "until"), _ids_in(query, "escalation_policy_ids"),
         _ids_in(query, "schedule_ids"), _ids_in(query, "user_ids"), params.boolean(query, "earliest"),
         params.integer(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-        params.integer(query, "offset", 0, 0), params.boolean(query, "total"))
+        params.integer(query, "offset", 0, 0, most=MAX_OFFSET), params.boolean(query, "total"))
 
 
 def _checked(raw: str, now: dt.datetime) -> tuple[OncallsQuery, dt.datetime, dt.datetime]:

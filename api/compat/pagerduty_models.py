@@ -172,7 +172,8 @@ ERROR_DOC = {
 _PAGE = [
     query("limit", {"type": "integer", "minimum": 1, "default": 25},
           "page size; values over 100 are cut to 100"),
-    query("offset", {"type": "integer", "minimum": 0, "default": 0}),
+    query("offset", {"type": "integer", "minimum": 0, "maximum": 10_000, "default": 0},
+          "larger values are refused (400)"),
     query("total", {"type": "boolean", "default": False}, "fill `total` (null otherwise)"),
 ]
 _TIME_ZONE = query("time_zone", {"type": "string"}, "IANA zone for the times of the answer (default UTC)")

@@ -56,7 +56,9 @@ def boolean(query: Mapping[str, str], name: str, default: bool = False) -> bool:
     raise invalid(name, f"{value!r} is not true or false")
 
 
-def integer(query: Mapping[str, str], name: str, default: int, lo: int, hi: int | None = None) -> int:
+def integer(query: Mapping[str, str], name: str, default: int, lo: int, hi: int | None = None,
+            most: int | None = None) -> int:
+    """An integer of at least `lo`; cut to `hi`; refused over `most`."""
     value = query.get(name)
     if value is None:
         return default
@@ -66,6 +68,8 @@ def integer(query: Mapping[str, str], name: str, default: int, lo: int, hi: int 
         raise invalid(name, f"{value!r} is not an integer") from None
     if number < lo:
         raise invalid(name, f"must be at least {lo}")
+    if most is not None and number > most:
+        raise invalid(name, f"must be at most {most}")
     return number if hi is None else min(number, hi)
 
 

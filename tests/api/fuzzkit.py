@@ -220,6 +220,9 @@ def fuzz_stateful(server: Server, sequences: int, steps: int, *,
             result.restarts += 1
         except CallFailed:
             break  # its failure is in `result.failures`
+        except (Exception, BaseExceptionGroup) as exc:  # the run itself broke: a failure too
+            result.failures.append(f"stateful run: {type(exc).__name__}: {str(exc)[:3000]}")
+            break
     return result
 
 

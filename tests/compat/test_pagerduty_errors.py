@@ -20,6 +20,10 @@ def token(value: str) -> dict[str, str]:
     ("/pagerduty/oncalls?limit=many", 400, 2001),
     ("/pagerduty/oncalls?limit=0", 400, 2001),
     ("/pagerduty/oncalls?offset=-1", 400, 2001),
+    # an offset past 64 bits answered 500 (the answer echoes it; found by the stateful fuzz)
+    ("/pagerduty/oncalls?offset=144136191590682566730016882688", 400, 2001),
+    ("/pagerduty/escalation_policies?offset=144136191590682566730016882688&limit=3468", 400, 2001),
+    ("/pagerduty/users?offset=10001", 400, 2001),
     ("/pagerduty/oncalls?include[]=services", 400, 2001),
     ("/pagerduty/oncalls?time_zone=Mars/Olympus", 400, 2001),
     ("/pagerduty/oncalls?earliest=perhaps", 400, 2001),
