@@ -25,13 +25,18 @@ from rota_api.current import CurrentCache
 from rota_api.deps import Services
 from rota_api.edge import RefuseControlCharacters
 from rota_api.metrics import HttpMetrics
+from rota_api.reportlinks import LinkSigner
 from rota_api.routes import ROUTERS
 from rota_api.routes.now import NowFastPath
 from rota_api.settings import Settings
 from rota_api.unexpected import AnswerUnexpected
+from rota_api.uploads import Uploads
 
 
-def create_app(settings: Settings | None = None, *, planner: Planner | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, planner: Planner | None = None,
+               warm: bool = False) -> FastAPI:
+    """The app; with `warm` its upload process (`rota_api.uploads`) starts with it, else at the
+    first big upload."""
     settings = settings or Settings()
     store = Store.open(settings.database_url)
     services = Services(
@@ -40,20 +45,27 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         current=CurrentCache(store, settings.revision_check_seconds),
         tokens=TokenCheck(store, settings.token_cache_seconds),
         jobs=open_queue(settings, store, planner),
+        uploads=Uploads(store, settings.database_url, settings.upload_processes),
+        links=LinkSigner(settings.link_secret.get_secret_value() if settings.link_secret else None),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            services.uploads.start()
         try:
             yield
         finally:  # each closed even when another fails: no pool or connection left behind
             try:
-                await services.current.aclose()
+                services.uploads.close()
             finally:
                 try:
-                    services.jobs.close()
+                    await services.current.aclose()
                 finally:
-                    store.close()
+                    try:
+                        services.jobs.close()
+                    finally:
+                        store.close()
 
     app = FastAPI(
         title="rota",
@@ -80,8 +92,8 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
 
 def serving_app() -> FastAPI:
     """`rota serve`'s factory (each serving process): `create_app()` with its code frozen out of
-    the garbage collector's walks (`rota_api.heap`)."""
-    app = create_app()
+    the garbage collector's walks (`rota_api.heap`) and its upload process started."""
+    app = create_app(warm=True)
     heap.freeze_code()
     return app
 

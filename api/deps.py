@@ -16,7 +16,9 @@ from rota.scenario import Horizon
 from rota.store import Scope, StaleWrite, Store, Token
 from rota_api.auth import TokenCheck
 from rota_api.current import CurrentCache
+from rota_api.reportlinks import LinkSigner
 from rota_api.settings import Settings
+from rota_api.uploads import Uploads
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Services:
     current: CurrentCache
     tokens: TokenCheck
     jobs: PlanQueue
+    uploads: Uploads
+    links: LinkSigner
 
 
 def services_of(request: Request) -> Services:

@@ -16,6 +16,10 @@
 | `ROTA_PLAN_MAX_SECONDS` | 600 | the largest time limit a request may ask for |
 | `ROTA_TOKEN_CACHE_SECONDS` | 5 | a verified token is trusted this long without a store read |
 | `ROTA_REVISION_CHECK_SECONDS` | 0 | `now` trusts its index this long without a revision read |
+| `ROTA_LINK_SECRET` | unset | key of signed report links; unset: a random key per process |
+| `ROTA_LINK_DEFAULT_SECONDS` | 900 | how long a signed report link lasts when the request says nothing |
+| `ROTA_LINK_MAX_SECONDS` | 86400 | the longest a signed report link may last |
+| `ROTA_UPLOAD_PROCESSES` | 1 | child processes reading uploads of 256 KiB or more; 0: threads |
 
 `auto` means procrastinate on PostgreSQL and the embedded pool on SQLite. Each embedded solve uses
 `ROTA_PLAN_SOLVER_THREADS` CP-SAT workers; `rota worker` has its own options.
@@ -53,6 +57,10 @@ class Settings(BaseSettings):
     plan_max_seconds: float = Field(default=600.0, gt=0)
     token_cache_seconds: float = Field(default=5.0, ge=0)
     revision_check_seconds: float = Field(default=0.0, ge=0)
+    upload_processes: int = Field(default=1, ge=0, le=16)
+    link_secret: SecretStr | None = None
+    link_default_seconds: int = Field(default=900, ge=1)
+    link_max_seconds: int = Field(default=86400, ge=1)
 
 
 def default_solver_threads() -> int:

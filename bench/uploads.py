@@ -89,6 +89,8 @@ def _memory_mb(pid: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run only the uploads whose label holds TEXT (repeatable)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="rota-uploads-"))
     url = args.database_url or f"sqlite:///{workdir / 'uploads.db'}"
@@ -120,6 +122,8 @@ def main() -> None:
         rss, peak = _memory_mb(server.pid)
         print(f"{'(before)':45} {'':>6} {'':>8} {rss:7.0f} {peak:8.0f}")
         for label, method, path, body in _uploads(scenario):
+            if args.only and not any(text.lower() in label.lower() for text in args.only):
+                continue
             slowest = [0.0]
             done = threading.Event()
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rota.scenario import BANDS, Band, DailyWindow, Engineer, Scenario, Window
+from rota.scenario import BANDS, Band, DailyWindow, Engineer, Leave, Scenario, Window
 from rota.spans import Instant, Span, from_ts, merge, subtract, to_ts
 from rota.windows import date_span, expand_window, holiday_dates, local_dates
-from rota.zones import zone
+from rota.zones import Role, to_utc, zone
 
 ALL_DAYS = frozenset(range(7))
 
@@ -83,18 +84,25 @@ def _holidays(country: str | None, zone_name: str, lo: Instant, hi: Instant) -> 
 
 def leave_spans(engineer: Engineer) -> list[Span]:
     """The engineer's unavailable entries as merged UTC spans."""
-    spans: list[Span] = []
-    for leave in engineer.unavailable:
-        spans.append((_leave_edge(leave.start, engineer.timezone, "start"),
-                      _leave_edge(leave.end, engineer.timezone, "end")))
-    return merge(spans)
+    return entry_spans(engineer.timezone, engineer.unavailable)
 
 
-def _leave_edge(value: dt.date | dt.datetime, zone_name: str, role: str) -> Instant:
+def entry_spans(zone_name: str, entries: Iterable[Leave]) -> list[Span]:
+    """Unavailable entries of an engineer in `zone_name` as merged UTC spans."""
+    return merge((_leave_edge(leave.start, zone_name, "start"),
+                  _leave_edge(leave.end, zone_name, "end")) for leave in entries)
+
+
+def _leave_edge(value: dt.date | dt.datetime, zone_name: str, role: Role) -> Instant:
     if isinstance(value, dt.datetime):
         return to_ts(value)
-    start, end = date_span(value, value, zone_name)
-    return start if role == "start" else end
+    return _local_midnight(value, zone_name, role)
+
+
+@lru_cache(maxsize=1 << 16)
+def _local_midnight(day: dt.date, zone_name: str, role: Role) -> Instant:
+    """Local midnight starting `day` in UTC (a team's leave repeats the same few hundred days)."""
+    return to_ts(to_utc(dt.datetime.combine(day, dt.time()), zone_name, role))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,17 @@ class RotaError(Exception):
         super().__init__(message)
         self.message = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as it is (an upload read in another process raises it in the server)."""
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[RotaError], args: tuple[object, ...], state: dict[str, object]) -> RotaError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidInput(RotaError):
     """Input that breaks the contract; carries every error found, each with its path."""

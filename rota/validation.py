@@ -6,7 +6,9 @@ intervals, pins outside the horizon, holiday calendars). The second pass runs on
 the input are well-formed, so one bad engineer does not hide another's unknown region.
 
 YAML is read as YAML 1.2 would for times: `19:00` stays the string "19:00" (PyYAML's YAML 1.1
-would read it as the base-60 integer 1140).
+would read it as the base-60 integer 1140). It is read with LibYAML's parser where PyYAML was built
+with it (the pure-Python one is ten times slower: minutes for a document of megabytes), and with
+the same resolvers and constructors either way, so both read a document alike.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from rota.errors import FieldError, ScenarioInvalid
+from rota.gcpause import without_gc
 from rota.limits import (
     MAX_ENGINEERS,
     MAX_LEAVE_ENTRIES,
@@ -32,9 +35,11 @@ from rota.limits import (
 )
 from rota.scenario import Engineer, Horizon, Pin, Scenario, Window, clock_minutes
 
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1's base-60 integers and floats."""
+
+class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
+    """SafeLoader without YAML 1.1's base-60 integers and floats (LibYAML's parser if built)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -120,11 +125,16 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioInvalid([FieldError(str(path), "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioInvalid([FieldError(str(path), f"cannot read: {exc}")]) from None
-    return parse_scenario(decode_document(text, str(path)))
+    return without_gc(_parse_text, text, str(path))
 
 
 def parse_scenario_text(text: str) -> Scenario:
-    return parse_scenario(decode_document(text))
+    """A scenario from JSON or YAML text (read with the garbage collector paused: `rota.gcpause`)."""
+    return without_gc(_parse_text, text, "input")
+
+
+def _parse_text(text: str, source: str) -> Scenario:
+    return parse_scenario(decode_document(text, source))
 
 
 def parse_scenario(data: Any) -> Scenario:
@@ -139,7 +149,7 @@ def parse_scenario(data: Any) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         errors = pydantic_errors(exc)
-    errors += _cross_checks(data)
+    errors += _cross_checks(data, scenario)
     if errors or scenario is None:
         raise ScenarioInvalid(_unique(errors))
     return scenario
@@ -233,7 +243,9 @@ def _try(model: type[BaseModel], value: Any) -> Any:
         return None
 
 
-def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
+def _cross_checks(data: dict[str, Any], scenario: Scenario | None = None) -> list[FieldError]:
+    """Checks across fields; `scenario` is the document already validated field by field, when it
+    was valid (its engineers are then not validated a second time)."""
     errors: list[FieldError] = []
     region_ids = _ids(data, "regions", errors)
     engineer_ids = _ids(data, "engineers", errors)
@@ -249,7 +261,7 @@ def _cross_checks(data: dict[str, Any]) -> list[FieldError]:
         country = raw.get("holiday_country") if isinstance(raw, dict) else None
         if isinstance(country, str) and (problem := _holiday_problem(country)):
             errors.append(FieldError(f"{path}.holiday_country", problem))
-        engineer = _try(Engineer, raw)
+        engineer = scenario.engineers[i] if scenario is not None else _try(Engineer, raw)
         if engineer is not None:
             errors += _engineer_checks(engineer, path)
     hiring = data.get("hiring")
@@ -310,12 +322,12 @@ def _ids(data: dict[str, Any], key: str, errors: list[FieldError]) -> set[str]:
 
 
 def _engineer_checks(engineer: Engineer, path: str) -> list[FieldError]:
-    from rota.availability import leave_spans  # the time engine, imported late: it imports scenario
+    from rota.availability import entry_spans  # the time engine, imported late: it imports scenario
 
     errors: list[FieldError] = []
     spans = []
     for j, leave in enumerate(engineer.unavailable):
-        single = leave_spans(engineer.model_copy(update={"unavailable": (leave,)}))
+        single = entry_spans(engineer.timezone, (leave,))
         if not single or _dates_inverted(leave.start, leave.end):
             errors.append(FieldError(f"{path}.unavailable[{j}].end", "ends before it starts"))
             continue

@@ -14,12 +14,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
-from rota.errors import FieldError, ScenarioInvalid
 from rota.scenario import Scenario
 from rota.store import Token
-from rota.validation import parse_scenario_text
 from rota_api.deps import (
     AdminAccess,
     Credentials,
@@ -33,6 +30,7 @@ from rota_api.openapi import answer
 from rota_api.problems import READ_ERRORS, responses
 from rota_api.routes.body import body_text, raw_body_doc, require_media
 from rota_api.schemas import TeamSaved
+from rota_api.uploads import store_scenario
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"])
 
@@ -88,11 +86,8 @@ async def put_team(team: str, request: Request, response: Response, services: Se
     require_media(request, SCENARIO_TYPES)
     expected = expected_revision(if_match)
     text = await body_text(request, "scenario")
-    scenario = await run_in_threadpool(parse_scenario_text, text)
-    if scenario.team != team:
-        raise ScenarioInvalid([FieldError("team", f"is {scenario.team!r}, the URL says {team!r}")])
-    revision = await run_in_threadpool(services.store.teams.put_scenario, scenario, expected,
-                                       token.label or token.id)
+    revision = await services.uploads.run(len(text), store_scenario, team, text, expected,
+                                          token.label or token.id)
     services.current.forget(team)
     response.status_code = 201 if revision == 1 else 200
     response.headers["ETag"] = etag(revision)

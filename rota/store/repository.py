@@ -13,6 +13,10 @@ Rules the store keeps:
 - Overrides belong to the team, not to one version: a sick-cover edit stays true when a new plan
   is published. A version may carry overrides of its own (from an uploaded rota file); those come
   first, then the team's in the order they were added. Only the team's can be deleted.
+- Scenario revisions and rota versions never change once written, so a repository keeps the last
+  one of each team it parsed (`_Parsed`): a read sends the stored document only when the row
+  holds another revision or version than the one kept (a `CASE` in the same statement), so a
+  2,000-engineer scenario is validated once per revision, not on every read.
 """
 
 from __future__ import annotations
@@ -82,12 +86,45 @@ class TeamSummary:
     horizon_days: int
 
 
+class _Parsed:
+    """The last parsed document of each team, with the revision (or version) it was parsed at."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[int, Any]] = {}
+        self._lock = threading.Lock()
+
+    def revision(self, team: str) -> int:
+        """The revision kept for `team`, or -1 (no stored revision is negative)."""
+        with self._lock:
+            kept = self._kept.get(team)
+        return kept[0] if kept is not None else -1
+
+    def get(self, team: str, revision: int) -> Any:
+        with self._lock:
+            kept = self._kept.get(team)
+        return kept[1] if kept is not None and kept[0] == revision else None
+
+    def keep(self, team: str, revision: int, value: Any) -> None:
+        with self._lock:
+            kept = self._kept.get(team)
+            if kept is None or kept[0] <= revision:
+                self._kept[team] = (revision, value)
+
+
+def _unless(kept: int, current: sa.ColumnElement[Any], document: sa.Column[Any]) -> Any:
+    """`document`, or NULL when `current` is the revision already kept (it is not sent)."""
+    return sa.type_coerce(sa.case((current == kept, sa.null()), else_=document),
+                          document.type).label("document")
+
+
 class TeamRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._local = threading.local()
         self._raw: list[Any] = []
         self._raw_lock = threading.Lock()
+        self._scenarios = _Parsed()
+        self._rotas = _Parsed()
 
     # scenarios ---------------------------------------------------------------------------------
 
@@ -102,7 +139,9 @@ class TeamRepository:
         data = scenario.model_dump(mode="json", exclude_none=True)
         for _ in range(BLIND_RETRIES):
             try:
-                return self._put_scenario_once(scenario.team, data, expected_revision, by)
+                revision = self._put_scenario_once(scenario.team, data, expected_revision, by)
+                self._scenarios.keep(scenario.team, revision, scenario)
+                return revision
             except _Overtaken:
                 continue
             except sa.exc.IntegrityError:  # created by another writer since we looked
@@ -138,12 +177,27 @@ class TeamRepository:
 
     def scenario(self, team: str) -> tuple[Scenario, int]:
         """The team's scenario and its revision."""
+        kept = self._scenarios.revision(team)
         with self.engine.connect() as db:
-            row = db.execute(sa.select(teams.c.scenario, teams.c.revision)
+            row = db.execute(sa.select(teams.c.revision,
+                                       _unless(kept, teams.c.revision, teams.c.scenario))
                              .where(teams.c.id == team)).first()
         if row is None:
             raise NotFound(f"no team {team!r}")
-        return parse_scenario(row.scenario), int(row.revision)
+        return self._scenario_of(team, int(row.revision), row.document), int(row.revision)
+
+    def _scenario_of(self, team: str, revision: int, document: Any) -> Scenario:
+        found = self._scenarios.get(team, revision) if document is None else None
+        if found is None:
+            if document is None:  # dropped meanwhile by a newer keep: read it again
+                with self.engine.connect() as db:
+                    document = db.execute(sa.select(teams.c.scenario).where(
+                        teams.c.id == team, teams.c.revision == revision)).scalar()
+                if document is None:
+                    raise NotFound(f"team {team!r} changed while reading; try again")
+            found = parse_scenario(document)
+            self._scenarios.keep(team, revision, found)
+        return found
 
     def summaries(self, only: tuple[str, ...] | None = None) -> list[TeamSummary]:
         """Every team (or those in `only`) by id, read without parsing whole scenarios."""
@@ -208,15 +262,28 @@ class TeamRepository:
             self._raw.clear()
 
     def state(self, team: str) -> TeamState:
+        kept = self._scenarios.revision(team)
         with self.engine.connect() as db, db.begin():
-            row = db.execute(sa.select(teams).where(teams.c.id == team)).first()
+            row = db.execute(sa.select(teams.c.revision, teams.c.state_revision,
+                                       teams.c.current_version,
+                                       _unless(kept, teams.c.revision, teams.c.scenario))
+                             .where(teams.c.id == team)).first()
             if row is None:
                 raise NotFound(f"no team {team!r}")
-            scenario = parse_scenario(row.scenario)
             rota = None
             if row.current_version is not None:
                 rota = self._rota(db, team, int(row.current_version))
+        scenario = self._scenario_of(team, int(row.revision), row.document)
         return TeamState(int(row.state_revision), scenario, rota)
+
+    def state_tag(self, team: str) -> tuple[int, int]:
+        """The current rota version (0: none) and the state revision, without any document."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(teams.c.current_version, teams.c.state_revision)
+                             .where(teams.c.id == team)).first()
+        if row is None:
+            raise NotFound(f"no team {team!r}")
+        return int(row.current_version or 0), int(row.state_revision)
 
     # rota versions -----------------------------------------------------------------------------
 
@@ -319,11 +386,20 @@ class TeamRepository:
         return out
 
     def _rota(self, db: sa.Connection, team: str, version: int) -> Rota:
-        row = db.execute(sa.select(rota_versions.c.rota).where(
-            rota_versions.c.team == team, rota_versions.c.version == version)).first()
+        kept = self._rotas.revision(team)
+        row = db.execute(sa.select(_unless(kept, rota_versions.c.version, rota_versions.c.rota))
+                         .where(rota_versions.c.team == team,
+                                rota_versions.c.version == version)).first()
         if row is None:
             raise NotFound(f"team {team!r} has no rota version {version}")
-        rota = parse_rota({**row.rota, "version": version})
+        rota = self._rotas.get(team, version) if row.document is None else None
+        if rota is None:
+            document = row.document
+            if document is None:
+                document = db.execute(sa.select(rota_versions.c.rota).where(
+                    rota_versions.c.team == team, rota_versions.c.version == version)).scalar()
+            rota = parse_rota({**document, "version": version})
+            self._rotas.keep(team, version, rota)
         return rota.with_overrides(rota.overrides + tuple(self._overrides(db, team)))
 
     # overrides ---------------------------------------------------------------------------------
