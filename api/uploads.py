@@ -21,7 +21,9 @@ import asyncio
 import datetime as dt
 import json
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -138,6 +140,18 @@ def _ready() -> bool:
     return True
 
 
+def _watch_parent(parent: int) -> None:
+    """Started in each child: it ends itself when the server that started it is gone (a SIGKILL
+    leaves no one to shut the pool down), checking once a second."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-server", daemon=True).start()
+
+
 # the server's side ------------------------------------------------------------------------------
 
 class Uploads:
@@ -180,7 +194,9 @@ class Uploads:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(self.processes,
-                                                 mp_context=multiprocessing.get_context("spawn"))
+                                                 mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_watch_parent,
+                                                 initargs=(os.getpid(),))
             return self._pool
 
     def _discard(self, broken: ProcessPoolExecutor) -> None:

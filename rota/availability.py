@@ -89,11 +89,11 @@ def leave_spans(engineer: Engineer) -> list[Span]:
 
 def entry_spans(zone_name: str, entries: Iterable[Leave]) -> list[Span]:
     """Unavailable entries of an engineer in `zone_name` as merged UTC spans."""
-    return merge((_leave_edge(leave.start, zone_name, "start"),
-                  _leave_edge(leave.end, zone_name, "end")) for leave in entries)
+    return merge((leave_edge(leave.start, zone_name, "start"),
+                  leave_edge(leave.end, zone_name, "end")) for leave in entries)
 
 
-def _leave_edge(value: dt.date | dt.datetime, zone_name: str, role: Role) -> Instant:
+def leave_edge(value: dt.date | dt.datetime, zone_name: str, role: Role) -> Instant:
     if isinstance(value, dt.datetime):
         return to_ts(value)
     return _local_midnight(value, zone_name, role)

@@ -109,7 +109,7 @@ def _utc_instant(value: object) -> dt.datetime:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{value.isoformat()} has no offset; write it in UTC with a Z")
         try:
-            utc = value.astimezone(dt.UTC)
+            utc = value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
         except OverflowError:
             raise ValueError(f"{value.isoformat()} is out of range") from None
         in_years(utc)

@@ -322,16 +322,17 @@ def _ids(data: dict[str, Any], key: str, errors: list[FieldError]) -> set[str]:
 
 
 def _engineer_checks(engineer: Engineer, path: str) -> list[FieldError]:
-    from rota.availability import entry_spans  # the time engine, imported late: it imports scenario
+    from rota.availability import leave_edge  # the time engine, imported late: it imports scenario
 
     errors: list[FieldError] = []
     spans = []
+    zone_name = engineer.timezone
     for j, leave in enumerate(engineer.unavailable):
-        single = entry_spans(engineer.timezone, (leave,))
-        if not single or _dates_inverted(leave.start, leave.end):
+        span = (leave_edge(leave.start, zone_name, "start"), leave_edge(leave.end, zone_name, "end"))
+        if span[1] <= span[0] or _dates_inverted(leave.start, leave.end):
             errors.append(FieldError(f"{path}.unavailable[{j}].end", "ends before it starts"))
             continue
-        spans.append((single[0], j))
+        spans.append((span, j))
     spans.sort()
     for (a, i), (b, j) in zip(spans, spans[1:], strict=False):
         if b[0] < a[1]:

@@ -1,10 +1,11 @@
 """`GET /v1/teams` (read): the teams a token may see; `PUT /v1/teams/{team}` (admin) and
 `GET /v1/teams/{team}` (read): a team's scenario.
 
-The body is the scenario file, JSON or YAML. `ETag` is the scenario's revision; a `PUT` with a
-stale `If-Match` gets 412, one without `If-Match` replaces whatever is stored. The list names, for
-each team, its current rota version (null before the first) and that rota's horizon (the
-scenario's while there is no rota), so a bot can find a team and know which instants it answers.
+The body is the scenario file, JSON or YAML (YAML at most `YAML_BODY_BYTES`: 413 past it).
+`ETag` is the scenario's revision; a `PUT` with a stale `If-Match` gets 412, one without
+`If-Match` replaces whatever is stored. The list names, for each team, its current rota version
+(null before the first) and that rota's horizon (the scenario's while there is no rota), so a bot
+can find a team and know which instants it answers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 
+from rota.errors import LimitExceeded
 from rota.scenario import Scenario
 from rota.store import Token
 from rota_api.deps import (
@@ -34,6 +36,8 @@ from rota_api.uploads import store_scenario
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"])
 
+YAML_BODY_BYTES = 2 * 1024 * 1024
+"""A YAML scenario body is read within a second or so up to this size; JSON up to the body limit."""
 SCENARIO_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml",
                   "text/x-yaml", "text/plain")
 
@@ -86,6 +90,10 @@ async def put_team(team: str, request: Request, response: Response, services: Se
     require_media(request, SCENARIO_TYPES)
     expected = expected_revision(if_match)
     text = await body_text(request, "scenario")
+    if len(text) > YAML_BODY_BYTES and not text.lstrip().startswith(("{", "[")):
+        raise LimitExceeded(f"a YAML scenario is limited to {YAML_BODY_BYTES // 2**20} MiB over "
+                            f"HTTP (YAML reads ten times slower than JSON); send it as JSON, "
+                            f"up to {services.settings.max_body_bytes // 2**20} MiB")
     revision = await services.uploads.run(len(text), store_scenario, team, text, expected,
                                           token.label or token.id)
     services.current.forget(team)

@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 
 from rota.errors import Conflict, NotFound
+from rota.gcpause import without_gc
 from rota.rotafile import Override, Rota, parse_rota
 from rota.scenario import Scenario
 from rota.store.engine import utc, utc_now
@@ -195,7 +196,7 @@ class TeamRepository:
                         teams.c.id == team, teams.c.revision == revision)).scalar()
                 if document is None:
                     raise NotFound(f"team {team!r} changed while reading; try again")
-            found = parse_scenario(document)
+            found = without_gc(parse_scenario, document)
             self._scenarios.keep(team, revision, found)
         return found
 
@@ -398,7 +399,7 @@ class TeamRepository:
             if document is None:
                 document = db.execute(sa.select(rota_versions.c.rota).where(
                     rota_versions.c.team == team, rota_versions.c.version == version)).scalar()
-            rota = parse_rota({**document, "version": version})
+            rota = without_gc(parse_rota, {**document, "version": version})
             self._rotas.keep(team, version, rota)
         return rota.with_overrides(rota.overrides + tuple(self._overrides(db, team)))
 

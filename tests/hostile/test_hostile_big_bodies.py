@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from hostilekit import answered_in_time, stored_state
 
 from rota_api.app import create_app
+from rota_api.routes.teams import YAML_BODY_BYTES
 from rota_api.settings import Settings
 from rota_api.uploads import PROCESS_BYTES
 
@@ -180,3 +181,22 @@ def test_a_body_is_not_read_without_a_valid_token(database_url: str,
     assert start["status"] == 401
     assert (b"connection", b"close") in start["headers"]
     assert received == []
+
+
+def test_a_yaml_scenario_past_its_limit_is_413_and_the_same_as_json_is_stored(
+        client: TestClient, team: str, tokens: dict[str, str]) -> None:
+    data = big_scenario(1900)
+    for engineer in data["engineers"][3:]:
+        engineer["unavailable"] = [{"start": f"2027-01-{k + 1:02d}", "end": f"2027-01-{k + 2:02d}"}
+                                   for k in range(25)]
+    body = as_yaml(data)
+    assert len(body) > YAML_BODY_BYTES
+    before = stored_state(client)
+    got = put_scenario(client, tokens, body)
+    assert got.status_code == 413, got.text
+    assert "send it as JSON" in got.json()["detail"]
+    assert stored_state(client) == before
+    as_json = put_scenario(client, tokens, json.dumps(data, default=str).encode(),
+                           **{"Content-Type": "application/json"})
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.json()["revision"] == 2
