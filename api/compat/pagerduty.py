@@ -39,9 +39,9 @@ from rota.rotafile import Rota
 from rota.scenario import Region, Scenario
 from rota.spans import to_ts
 from rota.store import Token
+from rota_api.answer_cache import AnswerCache
 from rota_api.compat import pagerduty_shapes as shape
 from rota_api.compat import params
-from rota_api.compat.answer_cache import AnswerCache
 from rota_api.compat.directory import Directory, split_id
 from rota_api.compat.pagerduty_models import OPERATIONS
 from rota_api.current import Current, CurrentCache

@@ -4,8 +4,10 @@ Answered from the team's in-memory `NowIndex` (`rota_api.current`). A gap is dat
 
 This is the hot path, so it is lean: `NowFastPath` serves it ahead of FastAPI's router, the token
 and query are read directly rather than through declared dependencies (whose resolution costs
-more than the answer), the plain-JSON answer is serialised with orjson, and it runs on the event
-loop when the index is built and fresh (else in the thread pool). The same rules apply as
+more than the answer), the plain-JSON answer is serialised with orjson and kept for the second it
+was asked in (`rota_api.answer_cache`: the answer is a function of the team's state revision,
+region, severity and the instant in whole seconds), and it runs on the event loop when the index
+is built and fresh (else in the thread pool). The same rules apply as
 elsewhere: 401/403 before anything else, and 422 with the parameter's path for a bad `at` or
 `severity`.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Mapping
 from typing import Any, get_args
 from urllib.parse import parse_qsl
@@ -26,6 +29,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rota.errors import FieldError, InvalidInput, RotaError
 from rota.scenario import SEVERITIES, Severity
+from rota.spans import to_ts
+from rota_api.answer_cache import AnswerCache
+from rota_api.current import CurrentCache
 from rota_api.deps import Services, parse_instant, services_of
 from rota_api.openapi import answer
 from rota_api.problems import READ_ERRORS, from_rota_error, responses
@@ -54,6 +60,9 @@ async def get_now(request: Request) -> Response:
     return Response(body, media_type="application/json")
 
 
+_answers: weakref.WeakKeyDictionary[CurrentCache, AnswerCache] = weakref.WeakKeyDictionary()
+
+
 async def answer_now(services: Services, team: str, authorization: str | None,
                      query: Mapping[str, str]) -> bytes:
     """The `now` answer as JSON bytes; raises the core's errors like every route."""
@@ -65,12 +74,22 @@ async def answer_now(services: Services, team: str, authorization: str | None,
     current = await cache.check_async(team)
     if current is None:
         current = await run_in_threadpool(cache.get, team)
+    ts = to_ts(instant)  # the answer is the same for every instant of this second
+    key = (team, current.revision, region, severity)
+    answers = _answers.get(cache)
+    if answers is None:
+        answers = _answers.setdefault(cache, AnswerCache())
+    body = answers.get(key, ts)
+    if body is not None:
+        return body
     answer: dict[str, Any]
     if current.answers_at_once(instant):
         answer = current.now(instant, region, severity)
     else:
         answer = await run_in_threadpool(current.now, instant, region, severity)
-    return orjson.dumps(answer)
+    body = orjson.dumps(answer)
+    answers.put(key, ts, ts + 1, body)
+    return body
 
 
 class NowFastPath:

@@ -1,4 +1,4 @@
-"""PagerDuty's `/oncalls` answers are kept serialised between changes (`rota_api.compat.answer_cache`):
+"""PagerDuty's `/oncalls` answers are kept serialised between changes (`rota_api.answer_cache`):
 a repeated question gets the same answer, and never a stale one: not after the clock passes a
 handoff or a change of order, nor after a publish by another process."""
 

@@ -1,6 +1,9 @@
-"""Serialised answers kept with the span of instants over which they hold.
+"""Serialised answers kept with the span of instants over which they hold (`now`, PagerDuty's
+`/oncalls`).
 
-A bot asking PagerDuty's `/oncalls` "who is on call now" every few seconds gets the same bytes
+`now` is a function of the team's state, the region, the severity and the instant in whole
+seconds, so its answer is kept for the second it was asked in: at 200 requests a second, one is
+computed. A bot asking PagerDuty's `/oncalls` "who is on call now" every few seconds gets the same bytes
 until something it depends on changes: the team's state (its revision is in the key, so a publish
 or an override makes a new key) or the clock crossing an instant at which the on-call entries or
 their order change (`EntryIndex.steady`). An answer is stored with that span [lo, hi) and served
