@@ -7,8 +7,10 @@ engineer a one- or two-week holiday and a few single days, drawn with a fixed se
 with history (each plan gets the months before it as `--history` would give them, over the
 scenario's 90-day look-back) and without (each month balanced alone). After each month it prints
 the spread (max - min across engineers) of cumulative night hours, weekend hours and their sum,
-per 40 h of weekly capacity. Target: with history, the spread after six months is no larger than
-after the first month. Plans are `--deterministic` (one worker, deterministic time limit), so both
+per 40 h of weekly capacity; then the largest such spread inside one office group ("twins"), the
+fairness swaps made and how many shifts the two plans of the month differ by. Target: with
+history, the spread after six months is no larger than after the first month. Plans are
+`--deterministic` (one worker, deterministic time limit), so both
 runs share their first month and a rerun repeats the figures whatever else loads the machine.
 
 Calibration recovery: for every engineer of the example team and every band, a known response
@@ -179,6 +181,16 @@ def per_40h(scenario: Scenario, cumulative: dict[str, Burden]) -> dict[str, tupl
     return out
 
 
+def twin_spread(scenario: Scenario, figures: dict[str, tuple[float, float]]) -> float:
+    """The largest night+weekend spread inside one office group (engineers alike in zone, hours,
+    sleep and holidays): the part of the spread shifts can move without changing coverage."""
+    groups: dict[tuple[object, ...], list[float]] = {}
+    for e in scenario.engineers:
+        key = (e.timezone, e.working_hours, e.sleep, e.holiday_country)
+        groups.setdefault(key, []).append(sum(figures[e.id]))
+    return max((spread(v) for v in groups.values() if len(v) > 1), default=0.0)
+
+
 def spread(values: list[float]) -> float:
     return max(values) - min(values)
 
@@ -198,12 +210,16 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
           f"--time-limit {time_limit:g} each, leave seed {seed}")
     print("cumulative hours per 40 h of weekly capacity, spread (max - min) across engineers")
     print(f"{'month':>8} | {'with history: night':>20} {'weekend':>8} {'sum':>7} | "
-          f"{'without: night':>15} {'weekend':>8} {'sum':>7} | seconds with, without")
+          f"{'without: night':>15} {'weekend':>8} {'sum':>7} | twins: with without | swaps | differ "
+          f"| seconds with, without")
     rotas: dict[bool, list[tuple[str, object]]] = {True: [], False: []}
     cumulative: dict[bool, dict[str, Burden]] = {
         mode: {e.id: zero(e.id) for e in base.engineers} for mode in (True, False)}
     first_month: dict[bool, tuple[float, float, float]] = {}
     row: dict[bool, tuple[float, float, float]] = {}
+    twins: dict[bool, float] = {}
+    swaps: dict[bool, int] = {}
+    shifts: dict[bool, set[tuple[str, object]]] = {}
     for k, scenario in enumerate(scenarios):
         seconds = {}
         for mode in (True, False):
@@ -212,6 +228,7 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
                 rotas[False] = list(rotas[True])
                 seconds[False] = seconds[True]
                 row[False] = row[True]
+                twins[False], swaps[False], shifts[False] = twins[True], swaps[True], shifts[True]
                 continue
             history = carried_in(scenario, rotas[mode]) if mode else None  # type: ignore[arg-type]
             began = time.perf_counter()
@@ -228,12 +245,16 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
             weekends = [w for _, w in figures.values()]
             sums = [n + w for n, w in figures.values()]
             row[mode] = (spread(nights), spread(weekends), spread(sums))
+            twins[mode] = twin_spread(base, figures)
+            swaps[mode] = int(result.report["fairness_swaps"]["moved"])
+            shifts[mode] = {(s.engineer, s.start) for s in result.rota.shifts}
         if k == 0:
             first_month = dict(row)
         w, wo = row[True], row[False]
         print(f"{scenario.horizon.start.isoformat()[:7]:>8} | {w[0]:20.1f} {w[1]:8.1f} {w[2]:7.1f} | "
-              f"{wo[0]:15.1f} {wo[1]:8.1f} {wo[2]:7.1f} | {seconds[True]:.0f}, {seconds[False]:.0f}",
-              flush=True)
+              f"{wo[0]:15.1f} {wo[1]:8.1f} {wo[2]:7.1f} | {twins[True]:6.1f} {twins[False]:6.1f} | "
+              f"{swaps[True]:3d} {swaps[False]:3d} | {len(shifts[True] ^ shifts[False]) // 2:4d} | "
+              f"{seconds[True]:.0f}, {seconds[False]:.0f}", flush=True)
     met = row[True][2] <= first_month[True][2]
     print(f"after {months} months: with history the night+weekend spread is {row[True][2]:.1f} h per 40 h "
           f"against {first_month[True][2]:.1f} after the first month (target: no larger): "
