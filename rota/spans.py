@@ -32,7 +32,11 @@ def iso_z(instant: dt.datetime | Instant) -> str:
     """`2026-12-08T01:00:00Z`: the UTC rendering used in every file and answer."""
     if isinstance(instant, int):
         return _iso_z_ts(instant)
-    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if instant.tzinfo is not dt.UTC:
+        instant = instant.astimezone(dt.UTC)
+    # isoformat is faster than strftime (a 90,000-shift rota writes 180,000 of these); the same
+    # text for the years the engine knows (1970-2199), fractions of a second dropped alike
+    return instant.isoformat(timespec="seconds")[:19] + "Z"
 
 
 @lru_cache(maxsize=1 << 16)
