@@ -46,7 +46,8 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
         tokens=TokenCheck(store, settings.token_cache_seconds),
         jobs=open_queue(settings, store, planner),
         uploads=Uploads(store, settings.database_url, settings.upload_processes),
-        links=LinkSigner(settings.link_secret.get_secret_value() if settings.link_secret else None),
+        links=LinkSigner(settings.link_secret.get_secret_value() if settings.link_secret else None,
+                         settings.link_max_seconds),
     )
 
     @asynccontextmanager

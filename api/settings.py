@@ -37,6 +37,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rota.jobs.memory import DEFAULT_LIMIT_MB
+from rota.reportlink import DEFAULT_SECONDS, MAX_SECONDS
 from rota.store import DEFAULT_DATABASE_URL
 
 
@@ -59,8 +60,8 @@ class Settings(BaseSettings):
     revision_check_seconds: float = Field(default=0.0, ge=0)
     upload_processes: int = Field(default=1, ge=0, le=16)
     link_secret: SecretStr | None = None
-    link_default_seconds: int = Field(default=900, ge=1)
-    link_max_seconds: int = Field(default=86400, ge=1)
+    link_default_seconds: int = Field(default=DEFAULT_SECONDS, ge=1)
+    link_max_seconds: int = Field(default=MAX_SECONDS, ge=1)
 
 
 def default_solver_threads() -> int:

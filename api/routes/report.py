@@ -26,12 +26,12 @@ from rota.errors import FieldError, InvalidInput
 from rota.history import carried_json
 from rota.published_history import published_history
 from rota.report import gap_report
+from rota.reportlink import report_path
 from rota.spans import to_ts
 from rota.store import Token
 from rota_api.deps import ReadAccess, ServicesDep, parse_window, services_of
 from rota_api.openapi import answer
 from rota_api.problems import READ_ERRORS, Forbidden, Unavailable, responses
-from rota_api.reportlinks import report_path
 from rota_api.schemas import Feed
 
 router = APIRouter(prefix="/v1/teams", tags=["report"])

@@ -1,15 +1,20 @@
-"""`rota token create|list|revoke` and `rota feed create|revoke`: who may read and write.
+"""`rota token create|list|revoke`, `rota feed create|revoke` and `rota report-link`: who may read
+and write.
 
 A token is printed once, when made (stdout, so scripts can capture it; what it grants and which
 store holds it go to stderr). It may expire: `--expires-in 30d` (m, h, d or w) or `--expires T` (an
 ISO 8601 instant); from then on the API answers it 401. `token list` never shows a secret.
+`report-link` prints a signed link to a team's report page (`rota.reportlink`), signed with
+`ROTA_LINK_SECRET`, which must be the API's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlencode
 
 import typer
 from rich.table import Table
@@ -17,6 +22,7 @@ from rich.table import Table
 from rota.cli.app import app, err, out, parse_instant, reports_errors
 from rota.cli.database import open_store, store_description
 from rota.errors import FieldError, InvalidInput, NotFound
+from rota.reportlink import MAX_SECONDS, link_signature, report_path
 
 if TYPE_CHECKING:
     from rota.store import TokenInfo
@@ -145,3 +151,42 @@ def feed_revoke(team: str, engineer: str) -> None:
     finally:
         store.close()
     err.print(f"revoked the calendar feed of {engineer} in {team}", highlight=False)
+
+
+@app.command("report-link")
+@reports_errors
+def report_link(team: str,
+                expires_in: Annotated[str, typer.Option(
+                    "--expires-in", help="How long the link opens the page: 15m, 12h, 1d.")] = "15m",
+                base_url: Annotated[str, typer.Option(help="Where the API is reached.")]
+                = "http://127.0.0.1:8000") -> None:
+    """Print a signed link to the team's report page that expires (it holds no token)."""
+    secret = os.environ.get("ROTA_LINK_SECRET")
+    if not secret:
+        raise InvalidInput([FieldError("ROTA_LINK_SECRET", "is not set; set it to the API's (a "
+                                       "link signed with another key does not open the page)")],
+                           "setting")
+    clock = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    until = expiry(expires_in, None, clock)
+    assert until is not None
+    try:
+        longest = int(os.environ.get("ROTA_LINK_MAX_SECONDS") or MAX_SECONDS)
+    except ValueError:
+        raise InvalidInput([FieldError("ROTA_LINK_MAX_SECONDS", "is not a whole number of "
+                                       "seconds")], "setting") from None
+    if (until - clock).total_seconds() > longest:
+        raise InvalidInput([FieldError("--expires-in", f"{expires_in!r} is longer than the "
+                                       f"{longest} s a link may last (ROTA_LINK_MAX_SECONDS)")],
+                           "option")
+    store = open_store()
+    try:
+        store.teams.state_revision(team)  # NotFound for an unknown team
+    finally:
+        store.close()
+    expires = int(until.timestamp())
+    path = report_path(team)
+    query = urlencode({"expires": expires,
+                       "signature": link_signature(secret.encode("utf-8"), team, path, expires)})
+    typer.echo(f"{base_url.rstrip('/')}{path}?{query}")
+    err.print(f"opens the report page of {team} until {until.isoformat().replace('+00:00', 'Z')}",
+              highlight=False)

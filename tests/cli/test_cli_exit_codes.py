@@ -42,6 +42,7 @@ CASES = [
     ("token create unknown scope", ["token", "create", "--scope", "root"], 2),
     ("token revoke unknown id", ["token", "revoke", "nope"], 2),
     ("feed create unknown team", ["feed", "create", "nope", "ana"], 2),
+    ("report-link without ROTA_LINK_SECRET", ["report-link", "tiny"], 2),
     ("serve port in use", ["serve", "--port", "{taken}"], 2),
     ("demo port in use", ["demo", "--port", "{taken}"], 2),
     ("serve bad database URL", ["serve", "--port", "{free}"], 2),
