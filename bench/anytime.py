@@ -115,7 +115,8 @@ def cli(code: Path | None) -> tuple[list[str], dict[str, str] | None]:
     if code is None:
         return ROTA, None
     env = {**os.environ, "PYTHONPATH": str(code)}
-    return [sys.executable, "-c", "from rota.cli import main; main()"], env
+    # -P: no working directory on the path, which would otherwise win over PYTHONPATH
+    return [sys.executable, "-P", "-c", "from rota.cli import main; main()"], env
 
 
 def run_plan(scenario_path: Path, limit: float, workers: int, busy: bool,

@@ -35,7 +35,7 @@ from rota.planner.candidates import (
     engineer_candidates,
     shift_lengths,
 )
-from rota.planner.constructive import constructive_start
+from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairswap import fair_swaps
 from rota.planner.grid import add_coverage
 from rota.planner.neighbourhoods import LnsResult, improve_small
@@ -123,22 +123,26 @@ def plan(
     clock.gather_seconds, clock.candidates = time.monotonic() - began, len(cands)
     clock.mark("candidates")
     began = time.monotonic()
-    floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands))]
+    base = Greedy(scenario, team, cands)  # its demand and masks serve every greedy step below
+    floor = [cands[i] for i in constructive_start(scenario, team, cands, previous_positions(cands),
+                                                  base)]
     floor_seconds = time.monotonic() - began
     clock.mark("constructive")
     proof = search = pm = None
     start, steps = floor, None
     if not (stop is not None and stop.is_set()):
-        start = repaired(scenario, team, cands, floor, options, clock)
+        start = repaired(scenario, team, cands, floor, options, clock, base)
         if options.previous is None and not options.deterministic and clock.room_for_proof():
             proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop)
         if proof is not None:
             cands = with_extra(scenario, team, cands, proof.shifts)
-            start = repaired(scenario, team, cands, around(scenario, team, cands, proof.shifts),
-                             options, clock)
+            base = Greedy(scenario, team, cands)
+            start = repaired(scenario, team, cands, around(scenario, team, cands, proof.shifts, base),
+                             options, clock, base)
             clock.mark("peak_proof")
         if wants_neighbourhoods(options, clock, len(cands)):
-            steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop)
+            steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
+                                       base)
             start = [cands[i] for i in sorted(steps.chosen)]
             clock.mark("neighbourhoods")
         if clock.room_for_search(held=steps is not None) and not (stop is not None and stop.is_set()):
@@ -154,7 +158,7 @@ def plan(
 
 
 def repaired(scenario: Scenario, team: TeamTime, cands: list[Candidate], shifts: list[Candidate],
-             options: PlanOptions, clock: Clock) -> list[Candidate]:
+             options: PlanOptions, clock: Clock, like: Greedy | None = None) -> list[Candidate]:
     """`shifts` with single shifts moved where they cover more (`repair.py`), in the time left
     (whole with `deterministic`); as they are when re-planning (repair weighs no changes)."""
     if options.previous is not None:
@@ -162,7 +166,7 @@ def repaired(scenario: Scenario, team: TeamTime, cands: list[Candidate], shifts:
     seconds = None if options.deterministic else clock.left()
     if seconds is not None and seconds <= 0:
         return shifts
-    chosen = repair(scenario, team, cands, positions(cands, shifts), seconds)
+    chosen = repair(scenario, team, cands, positions(cands, shifts), seconds, like)
     clock.mark("repair")
     return [cands[i] for i in chosen]
 
@@ -179,25 +183,25 @@ def wants_neighbourhoods(options: PlanOptions, clock: Clock, candidates: int) ->
 
 
 def around(scenario: Scenario, team: TeamTime, cands: list[Candidate],
-           shifts: list[Candidate]) -> list[Candidate]:
+           shifts: list[Candidate], like: Greedy | None = None) -> list[Candidate]:
     """The constructive start completing `shifts` (kept whole) with shifts for what they leave open."""
     chosen = {(c.eng, c.start, c.end) for c in shifts}
     keep = sorted((i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in chosen),
                   key=lambda i: cands[i].start)
-    return [cands[i] for i in constructive_start(scenario, team, cands, keep)]
+    return [cands[i] for i in constructive_start(scenario, team, cands, keep, like)]
 
 
 def run_neighbourhoods(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], start: list[Candidate],
     options: PlanOptions, clock: Clock, on_progress: Callable[[Progress], None] | None,
-    stop: threading.Event | None,
+    stop: threading.Event | None, like: Greedy | None = None,
 ) -> LnsResult:
     """Small-neighbourhood improvement of `start` (`neighbourhoods.py`) for its share of the time."""
     keys = {(c.eng, c.start, c.end) for c in start}
     chosen = {i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys}
     settings = search_settings(options, len(cands), 0.0)
     return improve_small(scenario, team, cands, chosen, clock.neighbourhood_seconds(), settings,
-                         on_progress, stop)
+                         on_progress, stop, like)
 
 
 def run_proof(

@@ -21,6 +21,7 @@ runs the same steps and more, so more time is never worse.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import time
@@ -74,8 +75,9 @@ class OpenDemand:
     p0_peak: dict[str, npt.NDArray[np.bool_]]
 
     @classmethod
-    def of(cls, scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> OpenDemand:
-        greedy = Greedy(scenario, team, cands)
+    def of(cls, scenario: Scenario, team: TeamTime, cands: list[Candidate],
+           like: Greedy | None = None) -> OpenDemand:
+        greedy = Greedy(scenario, team, cands, like)
         base = {r: need.copy() for r, need in greedy.demand.need.items()}
         reachable = {r: np.zeros(greedy.n, dtype=np.int64) for r in base}
         for masks in greedy.qual.values():
@@ -135,6 +137,7 @@ def improve_small(
     settings: SearchSettings,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
+    like: Greedy | None = None,
 ) -> LnsResult:
     """Small neighbourhood steps until `budget` (seconds, or deterministic time) is spent."""
     started = time.monotonic()
@@ -142,7 +145,7 @@ def improve_small(
     if budget < (STEP_DETERMINISTIC if settings.deterministic else MIN_NEIGHBOURHOOD_SECONDS):
         return result  # not worth building the open demand for
     rng = random.Random(settings.seed)
-    demand = OpenDemand.of(scenario, team, cands)
+    demand = OpenDemand.of(scenario, team, cands, like)
     by_eng_start: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(cands):
         if not c.forced:
@@ -233,9 +236,8 @@ def _solve_step(
         inside = c.eng in free_set and lo <= c.start < hi and not c.forced
         if inside:
             free.append(k)
-        sub_cands.append(Candidate(c.eng, c.day, c.start, c.end, c.asleep_min, c.off_hours_min,
-                                   c.weekend_min, c.forced or (None if inside else "lns"),
-                                   c.previous))
+        sub_cands.append(dataclasses.replace(c, forced=c.forced or (None if inside else "lns"),
+                                             var=None))
     if not free:
         return None
     sub = PlanModel(scenario, team, sub_cands)

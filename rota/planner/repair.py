@@ -64,12 +64,12 @@ class _Counts:
 
 def repair(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], chosen: list[int],
-    seconds: float | None = None,
+    seconds: float | None = None, like: Greedy | None = None,
 ) -> list[int]:
     """`chosen` (positions in `cands`, a rota that keeps the rules) with single shifts moved where
     they cover more; never worse in weighted peak, then all, open demand."""
     started = time.monotonic()
-    greedy = Greedy(scenario, team, cands)
+    greedy = Greedy(scenario, team, cands, like)
     current = sorted(chosen)
     for i in current:
         if cands[i].forced:
