@@ -81,8 +81,8 @@ def fairness(pm: PlanModel) -> Term:
     return Term("fairness", sum(parts), upper, FAIRNESS_UNIT)
 
 
-FAIRNESS_UNIT = (f"sum over on call, asleep, night, weekend, holiday of the largest burden "
-                 f"(carried in + planned, minutes per {CAPACITY_UNIT_HOURS} h weekly capacity)")
+FAIRNESS_UNIT = (f"largest on-call + asleep + night + weekend + holiday minutes, carried in "
+                 f"included, per {CAPACITY_UNIT_HOURS} h weekly capacity")
 
 
 def _max_relative(pm: PlanModel, kind: str) -> tuple[cp_model.IntVar | None, int]:
