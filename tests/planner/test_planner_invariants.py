@@ -70,8 +70,12 @@ def test_rota_records_the_solver(mixed: Any) -> None:
         assert solver.bound <= solver.objective + 1e-6
 
 
-def test_every_non_structural_gap_names_its_binding_rules(mixed: Any) -> None:
-    _, result = mixed
+def test_every_non_structural_gap_names_its_binding_rules() -> None:
+    # Deterministic: no wall-clock deadline cuts the explanations short (under load a timed plan
+    # explains the largest gaps first and stops at its limit, by design).
+    scenario = make_scenario(**MIXED)
+    result = plan(scenario, PlanOptions(time_limit_seconds=2.0, workers=2, deterministic=True, seed=3))
+    assert any(not gap["structural"] for gap in result.report["gaps"])
     for gap in result.report["gaps"]:
         if not gap["structural"]:
             assert gap["binding_rules"], gap
