@@ -30,11 +30,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from rota.errors import FieldError, InvalidInput, RotaError
 from rota.scenario import SEVERITIES, Severity
 from rota.spans import to_ts
+from rota.store import StoreUnavailable
 from rota_api.answer_cache import AnswerCache
 from rota_api.current import CurrentCache
 from rota_api.deps import Services, parse_instant, services_of
 from rota_api.openapi import answer
-from rota_api.problems import READ_ERRORS, from_rota_error, responses
+from rota_api.problems import READ_ERRORS, STORE_DOWN, from_rota_error, log, responses
 from rota_api.schemas import NowAnswer
 
 router = APIRouter(prefix="/v1/teams", tags=["now"])
@@ -120,6 +121,11 @@ class NowFastPath:
             body = await answer_now(self.services, match.group(1), authorization, query)
         except RotaError as exc:
             await from_rota_error(exc)(scope, receive, send)
+            return
+        except STORE_DOWN as exc:  # as every other route: 503, never 500
+            log.error("store error on GET %s: %s", scope["path"], exc)
+            await from_rota_error(StoreUnavailable(
+                f"the store did not answer: {type(exc).__name__}"))(scope, receive, send)
             return
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"application/json"),
