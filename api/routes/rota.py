@@ -39,9 +39,10 @@ from rota_api.uploads import IMPORT_KINDS, publish_if_current, published, read_r
 
 router = APIRouter(prefix="/v1/teams", tags=["rota"])
 
-READ_SECONDS = 2.0
+READ_SECONDS = 1.5
 READ_SECONDS_PER_EVENT = 0.001
-"""Uploads are read off the event loop; an iCal one within 2 s plus 1 ms per event, else 413."""
+"""Uploads are read off the event loop; an iCal one within 1.5 s plus 1 ms per event, else 413
+(so a calendar is accepted or refused in under 2 s)."""
 
 
 @router.put("/{team}/rota", status_code=201, response_model=None,
