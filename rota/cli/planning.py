@@ -180,8 +180,7 @@ class _ProgressDisplay:
         gap = "" if p.objective in (None, 0) or p.bound is None else \
             f"{max(p.objective - p.bound, 0) / abs(p.objective):.2%}"
         table.add_row(p.stage, f"{p.elapsed_seconds:.1f} / {self.time_limit:g}", str(p.solutions),
-                      f"{p.objective:g}" if p.objective is not None else "",
-                      f"{p.bound:g}" if p.bound is not None else "", gap)
+                      _number(p.objective), _number(p.bound), gap)
         return table
 
 
@@ -261,8 +260,16 @@ def _headline(report: dict[str, Any], output: Path) -> str:
         return head + f"improved on the constructive start by local search{how}, not proved " \
             "optimal (no bound)"
     return head + (f"improved on the constructive start, not proved optimal: stage {stage['term']} "
-                   f"{stage['status']}, value {stage['value']:g}, bound {stage['bound']:g}, gap "
+                   f"{stage['status']}, value {_number(stage['value'])}, "
+                   f"bound {_number(stage['bound'])}, gap "
                    f"{_percent(report.get('gap'))}")
+
+
+def _number(value: float | None) -> str:
+    """An objective value as people read it: whole numbers in full (2052220, not 2.05222e+06)."""
+    if value is None:
+        return ""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.6g}"
 
 
 def _print_stages(report: dict[str, Any]) -> None:
@@ -270,8 +277,7 @@ def _print_stages(report: dict[str, Any]) -> None:
     for col in ("term", "status", "value", "bound", "unit"):
         stages.add_column(col)
     for s in report["stages"]:
-        stages.add_row(s["term"], s["status"], f"{s['value']:g}" if s["value"] is not None else "",
-                       f"{s['bound']:g}" if s["bound"] is not None else "", s["unit"])
+        stages.add_row(s["term"], s["status"], _number(s["value"]), _number(s["bound"]), s["unit"])
     out.print(stages)
 
 
