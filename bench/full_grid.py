@@ -28,12 +28,13 @@ from solver import make_team  # noqa: E402
 
 def run(size: str, grid: str, limit: float, workers: int) -> dict[str, Any]:
     import rota.planner as planner
+    import rota.planner.gathering as gathering
     from rota.planner import PlanOptions, plan
     from rota.planner.candidates import FULL_GRID
     from rota.validation import parse_scenario
 
     if grid == "full":
-        planner.candidate_policy = lambda scenario: FULL_GRID  # type: ignore[assignment]
+        gathering.candidate_policy = lambda scenario: FULL_GRID  # type: ignore[assignment]
         planner.PLANNER_CANDIDATE_WORKERS = 10**9  # type: ignore[misc]
     result = plan(parse_scenario(make_team(size)), PlanOptions(time_limit_seconds=limit, workers=workers))
     stages = {s["term"]: s for s in result.report["stages"]}

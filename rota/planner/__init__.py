@@ -17,39 +17,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rota.errors import LimitExceeded
 from rota.history import History, kind_seconds
-from rota.limits import (
-    PLANNER_CANDIDATE_WORKERS,
-    PLANNER_MAX_CANDIDATES,
-    PLANNER_MAX_ENGINEER_DAYS,
-    PLANNER_MAX_HORIZON_DAYS,
-)
+from rota.limits import PLANNER_CANDIDATE_WORKERS
 from rota.planner.budget import BIG_MODEL_CANDIDATES, Clock
 from rota.planner.build import PlanModel, Term
-from rota.planner.candidates import (
-    FULL_GRID,
-    Candidate,
-    CandidatePolicy,
-    annotate_costs,
-    engineer_candidates,
-    shift_lengths,
-)
+from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairswap import fair_swaps
+from rota.planner.gathering import check_limits, forced_candidates, gather_candidates, with_extra
 from rota.planner.grid import add_coverage
 from rota.planner.neighbourhoods import LnsResult, improve_small
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
 from rota.planner.outcome import Standing, achievement, against_current, standing
 from rota.planner.peakproof import PeakProof, prove_peak
-from rota.planner.pins import (
-    check_forced_together,
-    pin_candidates,
-    previous_candidates,
-    rules_hold,
-)
+from rota.planner.pins import rules_hold
 from rota.planner.progress import Progress
-from rota.planner.qualifiers import tight_spans
 from rota.planner.repair import repair
 from rota.planner.rules import HARD_RULES
 from rota.planner.search import (
@@ -64,7 +46,6 @@ from rota.planner.warmstart import wants_warm_start, warm_start
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.spans import to_ts
-from rota.spanset import SpanSet
 from rota.team import TeamTime, horizon_range, team_time
 
 __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
@@ -74,9 +55,6 @@ __all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
 REPLAN_SHARES = (0.8,)
 PEAK_SHARE = STAGE_SHARES[0]  # of the time limit, for the peak stage's proof over the full grid
 WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota on big models
-CANDIDATES_PER_ENGINEER_DAY = 60  # a denser start grid is thinned to whole multiples of the step
-CANDIDATES_PER_ENGINEER_DAY_BIG = 36  # past BIG_ENGINEER_DAYS, to keep memory under 4 GB
-BIG_ENGINEER_DAYS = 1_500
 SWAP_SECONDS = 2.0  # at most, for the fairness swaps (`fairswap.py`), before the report's reserve
 EXPLAIN_MARGIN = 0.0  # seconds before the limit at which the report stops explaining gaps
 
@@ -302,24 +280,6 @@ def previous_positions(cands: list[Candidate]) -> list[int]:
     return sorted((i for i, c in enumerate(cands) if c.previous), key=lambda i: cands[i].start)
 
 
-def with_extra(
-    scenario: Scenario, team: TeamTime, cands: list[Candidate], extra: list[Candidate]
-) -> list[Candidate]:
-    """`cands` plus those of `extra` not in it yet (costs annotated), in the usual order."""
-    known = {(c.eng, c.start, c.end) for c in cands}
-    new = [dataclasses.replace(c, var=None) for c in extra if (c.eng, c.start, c.end) not in known]
-    annotate_all(scenario, team, new)
-    return sorted(cands + new, key=lambda c: (c.eng, c.start, c.end))
-
-
-def annotate_all(scenario: Scenario, team: TeamTime, cands: list[Candidate]) -> None:
-    by_eng: dict[int, list[Candidate]] = {}
-    for c in cands:
-        by_eng.setdefault(c.eng, []).append(c)
-    for eng, mine in by_eng.items():
-        annotate_costs(team, scenario.engineers[eng], mine)
-
-
 # `Candidate` minutes fields and the `rota.history` burden kinds they continue.
 CARRIED_KINDS = {"on_call_min": "on_call", "asleep_min": "asleep", "night_min": "night",
                  "weekend_min": "weekend", "holiday_min": "public_holiday"}
@@ -430,70 +390,3 @@ def search_settings(options: PlanOptions, candidates: int, seconds: float) -> Se
         presolve_first=options.previous is None,
         shares=STAGE_SHARES if options.previous is None else REPLAN_SHARES,
     )
-
-
-def check_limits(scenario: Scenario) -> None:
-    days = scenario.horizon.days
-    if days > PLANNER_MAX_HORIZON_DAYS:
-        raise LimitExceeded(
-            f"the planner plans at most {PLANNER_MAX_HORIZON_DAYS} days at once; the horizon has "
-            f"{days} (plan it in parts)")
-    engineer_days = days * len(scenario.engineers)
-    if engineer_days > PLANNER_MAX_ENGINEER_DAYS:
-        raise LimitExceeded(
-            f"the planner takes at most {PLANNER_MAX_ENGINEER_DAYS} engineer-days; this scenario "
-            f"has {len(scenario.engineers)} engineers x {days} days = {engineer_days}")
-
-
-def forced_candidates(
-    scenario: Scenario, team: TeamTime, previous: Rota | None, now: int | None
-) -> tuple[list[Candidate], list[Candidate]]:
-    """Shifts the plan must contain (pins, frozen past shifts) and previous shifts it may keep."""
-    pins = pin_candidates(scenario, team)
-    frozen, keep = previous_candidates(scenario, team, previous, now)
-    check_forced_together(scenario, team, pins + frozen)
-    return [c for _, c in pins + frozen], keep
-
-
-def gather_candidates(
-    scenario: Scenario, team: TeamTime, forced: list[Candidate], extra: list[Candidate],
-    now: int | None,
-) -> list[Candidate]:
-    """Forced shifts, `extra` ones (keepable previous shifts, the peak proof's rota), the thinned
-    grid, and the full grid over each engineer's tight spots, without duplicates."""
-    policy = candidate_policy(scenario)
-    tight = tight_spans(team)
-    out: dict[tuple[int, int, int], Candidate] = {}
-    for c in forced:
-        out[(c.eng, c.start, c.end)] = c
-    for c in extra:
-        out.setdefault((c.eng, c.start, c.end), c)
-    for eng, engineer in enumerate(scenario.engineers):
-        offered = engineer_candidates(scenario, team, eng, policy)
-        if engineer.id in tight:
-            offered += engineer_candidates(scenario, team, eng, FULL_GRID, SpanSet(tight[engineer.id]))
-        for c in offered:
-            if now is not None and c.start < now:
-                continue  # before `now` nothing changes: no new shift starts in the past
-            key = (c.eng, c.start, c.end)
-            if key in out:
-                continue
-            out[key] = c
-    cands = sorted(out.values(), key=lambda c: (c.eng, c.start, c.end))
-    if len(cands) > PLANNER_MAX_CANDIDATES:
-        raise LimitExceeded(
-            f"{len(cands)} candidate shifts; the planner's limit is {PLANNER_MAX_CANDIDATES}")
-    annotate_all(scenario, team, cands)
-    return cands
-
-
-def candidate_policy(scenario: Scenario) -> CandidatePolicy:
-    """Thin the start grid so each engineer-day offers at most about 60 candidates (36 on big teams)."""
-    lengths = len(shift_lengths(scenario))
-    step = scenario.rules.shift_start_step_minutes
-    big = len(scenario.engineers) * scenario.horizon.days > BIG_ENGINEER_DAYS
-    cap = CANDIDATES_PER_ENGINEER_DAY_BIG if big else CANDIDATES_PER_ENGINEER_DAY
-    stride = 1
-    while (24 * 60 // (step * stride)) * lengths > cap:
-        stride += 1
-    return CandidatePolicy(stride_steps=stride)

@@ -41,7 +41,7 @@ def test_without_tight_spots_the_thinned_grid_leaves_the_hour_open(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same team with the densification switched off: what the test above guards against."""
-    monkeypatch.setattr("rota.planner.tight_spans", lambda team: tight_spans(team, slack=-10))
+    monkeypatch.setattr("rota.planner.gathering.tight_spans", lambda team: tight_spans(team, slack=-10))
     scenario = make_scenario(**BACK_AT_THREE)
     result = plan(scenario, PlanOptions(time_limit_seconds=5.0, workers=2))
     assert result.report["uncovered_minutes"] == result.report["structural_minutes"] + 60
