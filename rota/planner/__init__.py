@@ -244,7 +244,7 @@ def finish(
             began + SWAP_SECONDS, clock.started + clock.limit - 2 * clock.report_reserve())
         swapped = fair_swaps(scenario, team, cands, list(search.chosen or []), options.history, until)
         cands, search.chosen = swapped.cands, swapped.chosen
-        swaps = {"moved": swapped.moved, "seconds": round(time.monotonic() - began, 3)}
+        swaps = {**swapped.to_json(), "seconds": round(time.monotonic() - began, 3)}
         clock.mark("fairness_swaps")
     search.seconds = clock.elapsed()
     result = achievement(search, source)

@@ -1,5 +1,8 @@
 """Fairness swaps: the last step of a fresh plan, whichever step found its rota.
 
+First burden moves across office groups (`burdenmoves.py`: a shift handed to whoever can cover
+what of it is needed, coverage never worse), then the swaps between twins described here.
+
 A shift moves from engineer A to engineer B (or A and B exchange two shifts, each taking the
 other's, when each serves the other's regions) when B is A's twin in time (the same `Group`: zone,
 working hours, sleep, holidays and response minutes, so B answers as fast as A at every instant
@@ -27,6 +30,7 @@ import time
 from collections import defaultdict
 
 from rota.history import History
+from rota.planner.burdenmoves import MoveResult, burden_moves
 from rota.planner.candidates import Candidate
 from rota.planner.pins import rules_hold
 from rota.scenario import Scenario
@@ -43,25 +47,34 @@ EXCHANGE_REACH = 3 * 86400  # twins exchange shifts that start at most this far 
 class SwapResult:
     chosen: list[int]
     cands: list[Candidate]
-    moved: int
+    moved: int  # twin swaps
+    across: MoveResult | None = None  # the burden moves across office groups before them
+
+    def to_json(self) -> dict[str, int]:
+        out = {"moved": self.moved}
+        if self.across is not None:
+            out.update(self.across.to_json())
+        return out
 
 
 def fair_swaps(scenario: Scenario, team: TeamTime, cands: list[Candidate], chosen: list[int],
                history: History | None, deadline: float | None = None) -> SwapResult:
-    """`chosen` with shifts moved to twins who carry less; new candidates appended to `cands`."""
-    state = _State(scenario, team, list(cands), chosen, history)
+    """`chosen` with burden moved across office groups where coverage allows (`burdenmoves.py`),
+    then shifts moved to twins who carry less; new candidates appended to `cands`."""
+    across = burden_moves(scenario, team, cands, chosen, history, deadline)
+    state = _State(scenario, team, list(cands), across.chosen, history)
     for _ in range(MAX_ROUNDS):
         gained = False
         for i in sorted(state.all_chosen(), key=lambda i: state.cands[i].start):
             if deadline is not None and time.monotonic() > deadline:
-                return state.result()
+                return state.result(across)
             c = state.cands[i]
             if c.forced or i not in state.mine[c.eng]:
                 continue
             gained = state.improve(i) or gained
         if not gained:
             break
-    return state.result()
+    return state.result(across)
 
 
 class _State:
@@ -93,8 +106,8 @@ class _State:
     def all_chosen(self) -> list[int]:
         return [i for ids in self.mine.values() for i in ids]
 
-    def result(self) -> SwapResult:
-        return SwapResult(sorted(self.all_chosen()), self.cands, self.moved)
+    def result(self, across: MoveResult | None = None) -> SwapResult:
+        return SwapResult(sorted(self.all_chosen()), self.cands, self.moved, across)
 
     def improve(self, i: int) -> bool:
         """The best move of shift i that lowers the weighted sum of squares, made."""

@@ -25,7 +25,9 @@ NA = {"id": "na", "timezone": "America/New_York", "peak_windows": [{"start": "19
 def team(*engineers: dict[str, Any]) -> Scenario:
     return scenario(horizon={"start": "2026-12-07", "days": 3}, engineers=list(engineers),
                     regions=[{"id": "eu", "timezone": "Europe/Berlin",
-                              "peak_windows": [{"start": "19:00", "end": "23:00"}]}, NA])
+                              "peak_windows": [{"start": "19:00", "end": "23:00"}],
+                              # the nights are needed, so no burden move drops them
+                              "off_peak": {"severity": "P2", "responders": 1}}, NA])
 
 
 def night(s: Scenario, eng: int, day: int) -> Candidate:
