@@ -26,12 +26,13 @@ from typing import Any
 
 from rota.burden import Burden, burden_of
 from rota.errors import FieldError, RotaInvalid
+from rota.forced import Forced, forced_burden
 from rota.limits import MAX_ROTA_BYTES
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota, check_rota, read_rota_json
 from rota.scenario import BANDS, Scenario
 from rota.spans import Instant, Span, iso_z, merge, subtract, to_ts
-from rota.team import team_time
+from rota.team import horizon_range, team_time
 
 DAY = 86400
 UNKNOWN = "unknown engineer"
@@ -187,9 +188,11 @@ def per_40h(scenario: Scenario, burden: Burden) -> dict[str, float]:
     return {f"{kind}_hours_per_40h": round(kind_seconds(burden, kind) * per, 2) for kind in KINDS}
 
 
-def carried_json(scenario: Scenario, history: History, added: list[Burden]) -> dict[str, Any]:
+def carried_json(scenario: Scenario, history: History, added: list[Burden],
+                 forced: list[Forced] | None = None) -> dict[str, Any]:
     """The report's `carried`: per engineer, burden carried in, added by the plan, carried out;
-    and the spread across engineers of what is carried out, per 40 h of capacity."""
+    the spread across engineers of what is carried out, per 40 h of capacity; and the burden
+    nobody else can take (`rota.forced`), with what would let it be shared."""
     engineers = []
     spreads: dict[str, list[float]] = {}
     for burden in added:
@@ -211,4 +214,13 @@ def carried_json(scenario: Scenario, history: History, added: list[Burden]) -> d
         "engineers": engineers,
         "carried_out_spread": {k: {"min": round(min(v), 2), "max": round(max(v), 2),
                                    "spread": round(max(v) - min(v), 2)} for k, v in spreads.items()},
+        "forced": [f.to_json() | {"sentence": f.sentence()} for f in forced or []],
     }
+
+
+def rota_carried_json(scenario: Scenario, rota: Rota, history: History,
+                      added: list[Burden]) -> dict[str, Any]:
+    """`carried_json` for a rota over its scenario's horizon, with the burden nobody else can take."""
+    lo, hi = horizon_range(scenario)
+    forced = forced_burden(team_time(scenario, lo, hi), rota_on_call(rota, lo, hi))
+    return carried_json(scenario, history, added, forced)

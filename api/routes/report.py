@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from rota.errors import FieldError, InvalidInput
-from rota.history import carried_json
+from rota.history import rota_carried_json
 from rota.published_history import published_history
 from rota.report import gap_report
 from rota.reportlink import report_path
@@ -79,7 +79,7 @@ def report_page(team: str, services: ServicesDep,
     carried = None
     if report.start == to_ts(scenario.horizon.start_at):  # carried in meets what is added
         history = published_history(services.store, scenario)
-        carried = carried_json(scenario, history, report.engineers)
+        carried = rota_carried_json(scenario, rota, history, report.engineers)
     return HTMLResponse(render(scenario, rota, report, carried), headers=PAGE_HEADERS)
 
 

@@ -331,6 +331,8 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
         f"{k} {v['spread']:g}" for k, v in report["fairness"].items()), highlight=False)
     if report.get("carried", {}).get("sources"):
         _print_carried(report["carried"])
+    for forced in report.get("carried", {}).get("forced", []):
+        out.print("forced: " + forced["sentence"], highlight=False)
     if "changes" in report:
         ch = report["changes"]
         out.print(f"changes vs previous: kept {ch['kept']}, removed {len(ch['removed'])}, added "

@@ -10,7 +10,9 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from rota.forced import forced_burden
 from rota.history import History, carried_json, lookback_window
+from rota.oncall import rota_on_call
 from rota.planner.build import PlanModel
 from rota.planner.candidates import Candidate
 from rota.planner.explain import ChosenIndex, binding_rules, structural_bound
@@ -105,7 +107,8 @@ def build_report(
                                                               explained, deadline)
     report["burden"] = [b.to_json() for b in core.engineers]
     history = options.history or History(*lookback_window(scenario), scenario.fairness.lookback_days)
-    report["carried"] = carried_json(scenario, history, core.engineers)
+    forced = forced_burden(team, rota_on_call(rota, team.lo, team.hi))
+    report["carried"] = carried_json(scenario, history, core.engineers, forced)
     report["fairness"] = fairness_figures(scenario, core)
     if options.previous is not None:
         report["changes"] = changed_shifts(options.previous, rota, team.lo, team.hi)

@@ -1,6 +1,7 @@
 """The report page's "Burden across periods" section: per engineer, what the team's earlier
 rotas carried in over the look-back window, what this rota adds, and what it carries out, each
-per 40 h of weekly capacity (the report's `carried`, `rota.history.carried_json`)."""
+per 40 h of weekly capacity (the report's `carried`, `rota.history.carried_json`); and the burden
+nobody else can take (`rota.forced`), with what would let it be shared."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def carried_section(carried: dict[str, Any] | None) -> str:
     spread = ", ".join(f"{name} {carried['carried_out_spread'][key]['spread']:g} h"
                        for name, key in COLUMNS)
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in carried["notes"])
+    forced = "".join(f'<li data-engineer="{escape(f["engineer"])}">{escape(f["sentence"])}</li>'
+                     for f in carried.get("forced", []))
+    if forced:
+        forced = ('<h3>Burden nobody else can take</h3><p class="meta">On call where no one else '
+                  'serving the region could answer: no rota covers that time without them.</p>'
+                  f'<ul class="forced" id="forced">{forced}</ul>')
     return "\n".join([
         '<section id="carried"><h2>Burden across periods</h2>',
         f'<p class="meta">Hours per 40 h of weekly capacity. Carried in: earlier rotas over the '
@@ -36,5 +43,5 @@ def carried_section(carried: dict[str, Any] | None) -> str:
         f"Spread across engineers of what is carried out: {spread}.</p>", notes,
         '<div class="scroll"><table class="carried" id="carried-table"><thead><tr>'
         f'<th scope="col">engineer</th>{head}</tr></thead><tbody>', *rows,
-        "</tbody></table></div></section>",
+        "</tbody></table></div>", forced, "</section>",
     ])
