@@ -13,122 +13,35 @@ history, the spread after six months is no larger than after the first month. Pl
 `--deterministic` (one worker, deterministic time limit), so both
 runs share their first month and a rerun repeats the figures whatever else loads the machine.
 
-Calibration recovery: for every engineer of the example team and every band, a known response
-model (the minutes within which they answer 90% of pages: working 3-8, awake 8-25, asleep 30-120,
-drawn per engineer) generates acknowledgement records with log-normal noise (sd 0.3 of the log),
-at random trigger instants in the 90 days before the horizon while the engineer is in that band.
-Sample counts differ per engineer (5 to 60 per band, none asleep for some), as real pages do.
-`rota calibrate`'s estimator then fits them; the figure is the relative error of each estimate
-against the model for engineer-bands with 20 or more samples (target: within 10%).
+Calibration recovery (`bench/months_calibration.py`): a known response model for every engineer of
+the example team and every band (the minutes within which they answer 90% of pages), drawn alone
+per engineer-band (`independent`) or with an engineer effect shared by their bands (`shared`);
+acknowledgement records drawn from it with log-normal noise at random trigger instants in the 90
+days before the horizon while the engineer is in that band, 5 to 60 per band (none asleep for
+some), as real pages do. `rota calibrate`'s estimator fits them; the figure is the share of
+estimates within 10% of the model per sample-size group (target: within 10% for 20 or more
+samples), next to the best any estimator could do.
 
     python bench/months.py fairness [--months 6] [--time-limit 20] [--seed 7]
-    python bench/months.py calibration [--seeds 1,2,3] [--sigmas 0.2,0.3]
+    python bench/months.py calibration [--seeds 1-20] [--sigmas 0.1,0.2,0.3] [--models independent,shared]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
-import math
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from months_calibration import calibration_recovery
+
 from rota.burden import Burden, burdens
-from rota.calibration import band_at, calibrate
-from rota.calibration_records import read_acks
-from rota.scenario import BANDS, Band, Scenario
-from rota.spans import from_ts, iso_z, to_ts
+from rota.scenario import Scenario
 from rota.validation import load_scenario, parse_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example" / "streaming-sre.yaml"
-RANGES: dict[Band, tuple[float, float]] = {"working": (3, 8), "awake": (8, 25), "asleep": (30, 120)}
-Z90 = statistics.NormalDist().inv_cdf(0.9)
-
-
-def true_model(scenario: Scenario, rng: random.Random) -> dict[tuple[str, Band], float]:
-    return {(e.id, band): round(rng.uniform(*RANGES[band]), 1) for e in scenario.engineers for band in BANDS}
-
-
-def sample_counts(scenario: Scenario, rng: random.Random) -> dict[tuple[str, Band], int]:
-    counts = {}
-    for i, e in enumerate(scenario.engineers):
-        for band in BANDS:
-            if band == "asleep" and i % 4 == 0:
-                counts[(e.id, band)] = 0  # never paged asleep
-            else:
-                counts[(e.id, band)] = rng.choice([5, 10, 20, 25, 30, 40, 60])
-    return counts
-
-
-def records_csv(scenario: Scenario, model: dict[tuple[str, Band], float], counts: dict[tuple[str, Band], int],
-                sigma: float, rng: random.Random) -> str:
-    """Generic acknowledgement CSV drawn from the model."""
-    hi = to_ts(scenario.horizon.start_at)
-    lo = hi - 90 * 86400
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["engineer", "triggered_at", "acknowledged_at", "severity"])
-    for (engineer_id, band), n in counts.items():
-        engineer = scenario.engineer_by_id[engineer_id]
-        mu = math.log(model[(engineer_id, band)]) - Z90 * sigma
-        made = 0
-        while made < n:
-            at = rng.randrange(lo, hi, 60)
-            if band_at(engineer, at) != band:
-                continue
-            minutes = math.exp(rng.gauss(mu, sigma))
-            writer.writerow([engineer.contact.email or engineer_id, iso_z(at),
-                             iso_z(from_ts(at + round(minutes * 60))), rng.choice(["P0", "P1", "P2"])])
-            made += 1
-    return buffer.getvalue()
-
-
-def calibration_recovery(seed: int, sigma: float) -> None:
-    scenario = load_scenario(EXAMPLE)
-    rng = random.Random(seed)
-    model = true_model(scenario, rng)
-    counts = sample_counts(scenario, rng)
-    text = records_csv(scenario, model, counts, sigma, rng)
-    started = time.perf_counter()
-    result = calibrate(scenario, read_acks(text, scenario), quantile=0.9)
-    seconds = time.perf_counter() - started
-    errors = []
-    few = []
-    for e in result.estimates:
-        truth = model[(e.engineer, e.band)]
-        if e.minutes is None:
-            continue
-        error = abs(e.minutes - truth) / truth
-        (errors if e.samples >= 20 else few).append((error, e))
-    within = sum(err <= 0.10 for err, _ in errors)
-    # The limit any estimator meets: one that knew the noise's sd exactly and erred only by the
-    # sampling error of each engineer's mean log minutes.
-    logs: dict[tuple[str, str], list[float]] = {}
-    for ack in read_acks(text, scenario).records:
-        band = band_at(scenario.engineer_by_id[ack.engineer], to_ts(ack.triggered))
-        logs.setdefault((ack.engineer, band), []).append(math.log(ack.minutes))
-    oracle = [abs(math.exp(statistics.mean(xs) + Z90 * sigma) - model[key]) / model[key]  # type: ignore[index]
-              for key, xs in logs.items() if len(xs) >= 20]
-    print(f"calibration recovery (seed {seed}, log-normal noise sd {sigma}): {result.used} records, "
-          f"{len(scenario.engineers)} engineers x 3 bands, fitted in {seconds:.2f} s")
-    print(f"  engineer-bands with >= 20 samples: {len(errors)}; within 10% of the model: {within} "
-          f"({within / len(errors):.1%}); median error {statistics.median(x for x, _ in errors):.1%}, "
-          f"90th percentile {sorted(x for x, _ in errors)[int(0.9 * len(errors))]:.1%}, "
-          f"max {max(x for x, _ in errors):.1%}")
-    print(f"  an estimator knowing the noise sd exactly: {sum(x <= 0.10 for x in oracle)} of {len(oracle)} "
-          f"within 10% ({sum(x <= 0.10 for x in oracle) / len(oracle):.1%}); the rest is the sampling "
-          f"error of the mean, sd {sigma} / sqrt(n)")
-    print(f"  engineer-bands with 5-19 samples (pooled): {len(few)}; median error "
-          f"{statistics.median(x for x, _ in few):.1%}")
-    missing = sum(1 for t in result.test_pages if t.reason.startswith("no one"))
-    print(f"  never paged asleep: {sum(1 for k, n in counts.items() if n == 0)} engineers "
-          f"(the team's asleep estimate stands in; {len(result.test_pages)} test pages proposed, "
-          f"{missing} for bands nobody was paged in)")
 
 
 FIRST_MONTH = dt.date(2027, 1, 1)
@@ -262,12 +175,23 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
           f"({row[False][2] / first_month[False][2]:.2f}x the first month's)")
 
 
+def seed_list(text: str) -> list[int]:
+    if "-" in text:
+        first, last = (int(x) for x in text.split("-", 1))
+        return list(range(first, last + 1))
+    return [int(x) for x in text.split(",")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("part", nargs="?", choices=["fairness", "calibration", "all"], default="all")
-    parser.add_argument("--seeds", default="1,2,3", help="calibration: comma-separated seeds")
-    parser.add_argument("--sigmas", default="0.2,0.3",
+    parser.add_argument("--seeds", default="1-20",
+                        help="calibration: seeds, comma-separated or a range FIRST-LAST (a row each up to 5)")
+    parser.add_argument("--sigmas", default="0.1,0.2,0.3",
                         help="calibration: comma-separated noise levels (sd of log minutes)")
+    parser.add_argument("--models", default="independent,shared",
+                        help="calibration: generating models (independent: each engineer-band alone; "
+                             "shared: an engineer effect across bands)")
     parser.add_argument("--months", type=int, default=6, help="fairness: monthly plans")
     parser.add_argument("--time-limit", type=float, default=20.0,
                         help="fairness: deterministic time limit of each plan")
@@ -276,9 +200,8 @@ def main() -> int:
     if args.part in ("fairness", "all"):
         fairness_months(args.months, args.time_limit, args.seed)
     if args.part in ("calibration", "all"):
-        for sigma in (float(x) for x in args.sigmas.split(",")):
-            for seed in (int(x) for x in args.seeds.split(",")):
-                calibration_recovery(seed, sigma)
+        calibration_recovery(load_scenario(EXAMPLE), seed_list(args.seeds),
+                             [float(x) for x in args.sigmas.split(",")], args.models.split(","))
     return 0
 
 

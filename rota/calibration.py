@@ -3,20 +3,27 @@ they answer with a stated probability (`quantile`, default 0.9).
 
 Each record is placed at the responder's band at its trigger instant (`rota.availability`'s
 bands). Acknowledgement times are modelled as log-normal per engineer and band: the estimate is
-`exp(mean + z_q * sd)` of the log minutes. Engineers with few samples borrow from the team's
-estimate for the band by empirical-Bayes shrinkage (a normal-normal model on the log mean):
+`exp(mean + z_q * sd)` of the log minutes. Engineers with few samples borrow from the team by
+empirical-Bayes shrinkage (a normal model on the log means, its variances from the records):
 
-- `mean = w * own_mean + (1 - w) * team_mean`, `w = tau2 / (tau2 + sigma2 / n)`, where `sigma2` is
-  the pooled within-engineer variance and `tau2` the between-engineer variance of the means
-  (method of moments, at least 0): the more samples, and the more engineers really differ, the
-  more their own data count;
+- per band, `sigma2` is the pooled within-engineer variance and `tau2` the between-engineer
+  variance of the true means (method of moments, at least 0). An engineer's residual in a band
+  (own mean - team mean) is an engineer effect shared by their bands (variance `A`: an engineer
+  slow awake tends to be slow asleep; `A` is the covariance of residuals across bands, at least
+  0, at most each `tau2`) plus the band's own effect (`tau2 - A`) plus sampling error
+  (`sigma2 / n`); `mean` is the team's plus the posterior mean of the true residual given all
+  their bands (`_shift`). With `A = 0` (the records show no shared effect) that is the one-band
+  `w * own_mean + (1 - w) * team_mean`, `w = tau2 / (tau2 + sigma2 / n)`: the more samples, and
+  the more engineers really differ, the more their own data count. A band without own samples
+  gets the team's mean moved by what their other bands say;
 - `sd^2` pools their own variance with `sigma2` as if the team's were `k` more samples, `k` from
   the records too (`_variance_prior_dof`): as many as the team has when the engineers' spreads
   differ no more than sampling explains, fewer the more they really differ, never below
   `PRIOR_DOF`. (With a fixed 5, an engineer's 0.9 quantile rested on their own 20-60 samples'
   spread, whose sampling error alone put a sixth of them more than 10% off at a log sd of 0.3.)
 
-Engineers with no sample in a band get the team's estimate, shown but not patched. The patch sets
+Engineers with no sample in a band get the team's estimate (moved by the engineer effect), shown
+but not patched. The patch sets
 `response_minutes` for an engineer and band only from at least `min_samples` of their own samples
 (rounded up to whole minutes). A band where the team has no sample at all cannot be estimated:
 the answer lists whom to test-page and when (the first time in the horizon the engineer is in that
@@ -131,13 +138,13 @@ def calibrate(scenario: Scenario, acks: AckFile, quantile: float = 0.9, min_samp
         samples.setdefault((ack.engineer, band), []).append(math.log(max(ack.minutes, MIN_MINUTES)))
         used += 1
     z = NormalDist().inv_cdf(quantile)
+    fits = _fits(scenario, samples, z)
     estimates: list[Estimate] = []
     team: dict[Band, tuple[int, float | None]] = {}
     for band in BANDS:
-        fits = _band_fits(scenario, band, samples, z)
-        team[band] = fits.pop("")  # type: ignore[assignment]
+        team[band] = fits[("", band)]
         for engineer in scenario.engineers:
-            n, minutes = fits[engineer.id]  # type: ignore[misc]
+            n, minutes = fits[(engineer.id, band)]
             current = scenario.response_minutes_of(engineer)[band]
             patched = math.ceil(minutes) if minutes is not None and n >= min_samples else None
             estimates.append(Estimate(engineer.id, band, n, minutes, current, patched))
@@ -150,30 +157,98 @@ def _on_call(spans: list[Span], ts: int) -> bool:
     return any(s <= ts < e for s, e in spans)
 
 
-def _band_fits(scenario: Scenario, band: Band, samples: dict[tuple[str, Band], list[float]],
-               z: float) -> dict[str, tuple[int, float | None]]:
-    """(samples, estimate) per engineer id, and the team's under the key ""."""
+@dataclass(frozen=True)
+class _BandFit:
+    """One band across the team: each engineer's log minutes, the team's mean, the pooled
+    within-engineer variance `sigma2`, the between-engineer variance `tau2` of the true means and
+    the degrees of freedom the team's spread is worth next to an engineer's own."""
+    groups: dict[str, list[float]]
+    team_mean: float
+    sigma2: float
+    tau2: float
+    prior_dof: float
+
+    def residual(self, engineer: str) -> tuple[float, float] | None:
+        """(own mean - team mean, its sampling variance), None without samples."""
+        xs = self.groups[engineer]
+        return (sum(xs) / len(xs) - self.team_mean, self.sigma2 / len(xs)) if xs else None
+
+
+def _band_fit(scenario: Scenario, band: Band, samples: dict[tuple[str, Band], list[float]]) -> _BandFit | None:
     groups = {e.id: samples.get((e.id, band), []) for e in scenario.engineers}
     everything = [x for xs in groups.values() for x in xs]
     if not everything:
-        return {"": (0, None), **{e: (0, None) for e in groups}}
-    team_mean = sum(everything) / len(everything)
+        return None
     sigma2 = _pooled_variance(groups.values(), everything)
-    tau2 = _between_variance(groups.values(), sigma2)
-    prior_dof = _variance_prior_dof(groups.values(), sigma2)
-    out: dict[str, tuple[int, float | None]] = {"": (len(everything), math.exp(team_mean + z * math.sqrt(sigma2)))}
-    for engineer, xs in groups.items():
-        n = len(xs)
-        if not n:
-            out[engineer] = (0, out[""][1])
+    return _BandFit(groups, sum(everything) / len(everything), sigma2, _between_variance(groups.values(), sigma2),
+                    _variance_prior_dof(groups.values(), sigma2))
+
+
+def _fits(scenario: Scenario, samples: dict[tuple[str, Band], list[float]],
+          z: float) -> dict[tuple[str, Band], tuple[int, float | None]]:
+    """(samples, estimate) per (engineer id, band), and the team's under the id ""."""
+    bands = {band: _band_fit(scenario, band, samples) for band in BANDS}
+    fitted = {band: fit for band, fit in bands.items() if fit is not None}
+    shared = _engineer_effect(fitted, [e.id for e in scenario.engineers])
+    out: dict[tuple[str, Band], tuple[int, float | None]] = {}
+    for band in BANDS:
+        fit = bands[band]
+        if fit is None:
+            out[("", band)] = (0, None)
+            out.update({(e.id, band): (0, None) for e in scenario.engineers})
             continue
-        own = sum(xs) / n
-        w = tau2 / (tau2 + sigma2 / n) if tau2 + sigma2 > 0 else 1.0
-        mean = w * own + (1 - w) * team_mean
-        ss = sum((x - own) ** 2 for x in xs)
-        variance = (ss + prior_dof * sigma2) / (n - 1 + prior_dof)
-        out[engineer] = (n, math.exp(mean + z * math.sqrt(variance)))
+        out[("", band)] = (sum(map(len, fit.groups.values())), math.exp(fit.team_mean + z * math.sqrt(fit.sigma2)))
+        for engineer, xs in fit.groups.items():
+            n = len(xs)
+            mean = fit.team_mean + _shift(fitted, band, engineer, shared)
+            if n:
+                own = sum(xs) / n
+                ss = sum((x - own) ** 2 for x in xs)
+                variance = (ss + fit.prior_dof * fit.sigma2) / (n - 1 + fit.prior_dof)
+            else:
+                variance = fit.sigma2
+            out[(engineer, band)] = (n, math.exp(mean + z * math.sqrt(variance)))
     return out
+
+
+def _engineer_effect(fits: dict[Band, _BandFit], engineers: list[str]) -> float:
+    """The variance `A` of what an engineer's log minutes share across bands (one who is slow
+    awake tends to be slow asleep too): the covariance, across engineers, of their residuals
+    (own mean - team mean) in two bands, averaged over the pairs of bands. Sampling errors of
+    different bands are independent, so only a shared engineer effect makes it positive. At
+    least 0, at most each band's between-engineer variance (the rest is the band's own)."""
+    weighted, dof = 0.0, 0
+    bands = list(fits)
+    for i, a in enumerate(bands):
+        for b in bands[i + 1:]:
+            pairs = [(ra[0], rb[0]) for e in engineers
+                     if (ra := fits[a].residual(e)) is not None and (rb := fits[b].residual(e)) is not None]
+            if len(pairs) < 3:
+                continue
+            ma = sum(x for x, _ in pairs) / len(pairs)
+            mb = sum(y for _, y in pairs) / len(pairs)
+            weighted += sum((x - ma) * (y - mb) for x, y in pairs)
+            dof += len(pairs) - 1
+    if not dof:
+        return 0.0
+    return max(0.0, min(weighted / dof, *(fit.tau2 for fit in fits.values())))
+
+
+def _shift(fits: dict[Band, _BandFit], band: Band, engineer: str, shared: float) -> float:
+    """The engineer's true log mean in `band` minus the team's, given their residuals in every
+    band (posterior mean of the normal model residual = engineer effect (variance `shared`) +
+    band-own effect (`tau2 - shared`) + sampling error (`sigma2 / n`)). With no shared effect
+    this is the one-band shrinkage `tau2 / (tau2 + sigma2 / n) * residual`; a band without own
+    samples gets what the engineer's other bands say."""
+    seen = [(b, r) for b, fit in fits.items() if (r := fit.residual(engineer)) is not None]
+    d = {b: max(fits[b].tau2 - shared + v, 1e-12) for b, (_, v) in seen}
+    u = {b: r / d[b] for b, (r, _) in seen}
+    s1, su = sum(1 / x for x in d.values()), sum(u.values())
+    common = shared * su / (1 + shared * s1)
+    if band not in u:
+        return common
+    own = fits[band].tau2 - shared
+    return common + own * (u[band] - shared * su / (d[band] * (1 + shared * s1)))
 
 
 def _pooled_variance(groups: Any, everything: list[float]) -> float:

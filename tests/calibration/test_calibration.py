@@ -203,3 +203,45 @@ def test_records_are_placed_in_local_time_across_dst() -> None:
     # 08:30 UTC on Monday 30 March 2026 is 09:30 BST (working); a week earlier, 08:30 GMT (awake).
     assert band_at(ana, to_ts(from_ts(0).replace(year=2026, month=3, day=30, hour=8, minute=30))) == "working"
     assert band_at(ana, to_ts(from_ts(0).replace(year=2026, month=3, day=23, hour=8, minute=30))) == "awake"
+
+
+def test_a_band_never_paged_follows_the_engineers_other_bands() -> None:
+    """Engineers slow at work and awake are slow asleep too: the one never paged asleep gets the
+    team's asleep estimate moved their way, not the team's alone."""
+    engineers = [{"id": f"e{i}", "timezone": "Europe/London", "regions": ["eu"]} for i in range(8)]
+    scenario = parse_scenario({**team().model_dump(mode="json", exclude_none=True), "engineers": engineers})
+    factor = {f"e{i}": 0.6 if i % 2 else 1.6 for i in range(8)}  # odd fast, even slow, in every band
+    centres = {"working": 5.0, "awake": 14.0, "asleep": 60.0}
+    truth = {(e, b): centres[b] * f for e, f in factor.items() for b in centres}
+    counts = {key: 0 if key in (("e0", "asleep"), ("e1", "asleep")) else 25 for key in truth}
+    result = calibrate(scenario, read_acks(generated(scenario, truth, counts, 0.2, 11), scenario))
+    team_asleep = result.team["asleep"][1]
+    slow, fast = estimate(result, "e0", "asleep"), estimate(result, "e1", "asleep")
+    assert slow.samples == fast.samples == 0 and slow.patched is None and slow.source == "team"
+    assert slow.minutes > 1.3 * team_asleep and fast.minutes < 0.75 * team_asleep
+    for e in ("e2", "e3"):  # with their own samples, still near the truth
+        assert abs(estimate(result, e, "asleep").minutes - truth[(e, "asleep")]) / truth[(e, "asleep")] < 0.15
+
+
+def test_the_shift_is_the_normal_posterior_and_one_band_shrinkage_without_a_shared_effect() -> None:
+    """`_shift` (closed form) against the posterior mean computed directly: residual = engineer
+    effect (variance A) + band-own effect (tau2 - A) + sampling error (sigma2 / n)."""
+    import numpy as np
+
+    from rota.calibration import _BandFit, _shift
+
+    groups = {"working": [0.1, 0.5, 0.3], "awake": [2.9, 3.3], "asleep": []}
+    fits = {b: _BandFit({"x": xs}, mean, sigma2, tau2, 5.0) for b, xs, mean, sigma2, tau2 in (
+        ("working", groups["working"], 0.1, 0.09, 0.2), ("awake", groups["awake"], 2.6, 0.04, 0.3),
+        ("asleep", [4.0], 4.0, 0.16, 0.25))}
+    fits["asleep"].groups["x"] = []
+    for shared in (0.0, 0.05, 0.15):
+        seen = ["working", "awake"]
+        r = np.array([statistics.mean(groups[b]) - fits[b].team_mean for b in seen])
+        cov = shared + np.diag([fits[b].tau2 - shared + fits[b].sigma2 / len(groups[b]) for b in seen])
+        for band in ("working", "awake", "asleep"):
+            c = np.array([shared + (fits[band].tau2 - shared if b == band else 0.0) for b in seen])
+            assert _shift(fits, band, "x", shared) == pytest.approx(float(c @ np.linalg.solve(cov, r)))  # type: ignore[arg-type]
+    r_working = statistics.mean(groups["working"]) - 0.1
+    assert _shift(fits, "working", "x", 0.0) == pytest.approx(0.2 / (0.2 + 0.09 / 3) * r_working)  # type: ignore[arg-type]
+    assert _shift(fits, "asleep", "x", 0.0) == 0.0  # type: ignore[arg-type]
