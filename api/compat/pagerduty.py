@@ -13,104 +13,53 @@ are cut to 100; `offset`, at most 10,000; `more`; `total` only with `total=true`
 (2001) for a bad parameter (also one holding a control character), 401 (2006), 403 (2010) for a
 token without read scope, 404 (2100) for an unknown id or a team the token may not read, 503 (2000)
 when the store does not answer. `/openapi.json` documents each route's parameters, answer and
-errors (`pagerduty_models`).
+errors (`pagerduty_models`). `/oncalls` is answered by `pagerduty_oncalls` (also ahead of the
+routing, as the bots' hot path); what both share is in `pagerduty_common`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import weakref
-from collections.abc import Awaitable, Callable, Mapping
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import QueryParams
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rota.errors import InvalidInput, NotFound, RotaError
-from rota.oncall_entries import Entry, fastest_key
+from rota.errors import NotFound
 from rota.report import gap_report
 from rota.rotafile import Rota
-from rota.scenario import Region, Scenario
+from rota.scenario import Region
 from rota.spans import to_ts
-from rota.store import Token
-from rota_api.answer_cache import AnswerCache
 from rota_api.compat import pagerduty_shapes as shape
 from rota_api.compat import params
 from rota_api.compat.directory import Directory, split_id
+from rota_api.compat.pagerduty_common import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    ids_in,
+    includes_in,
+    json_answer,
+    teams,
+    token_directory,
+    vendor_error,
+    vendor_errors,
+)
 from rota_api.compat.pagerduty_models import OPERATIONS
-from rota_api.current import Current, CurrentCache
-from rota_api.deps import Services, services_of
-from rota_api.problems import STORE_DOWN, Forbidden, Unauthenticated
+from rota_api.compat.pagerduty_oncalls import OncallsFastPath, oncalls_answer
+from rota_api.current import Current
+from rota_api.deps import services_of
+
+__all__ = ["OncallsFastPath", "router", "vendor_error"]  # what the app takes from here
 
 router = APIRouter(prefix="/pagerduty", tags=["compat: PagerDuty"])
 
-DEFAULT_LIMIT = 25
-MAX_LIMIT = 100
-MAX_OFFSET = 10_000  # past it, 400: an offset is echoed in the answer, and no list is that long
-AHEAD = dt.timedelta(days=90)
 SCHEDULE_SPAN = dt.timedelta(days=14)
-ONCALL_INCLUDES = {"users", "schedules", "escalation_policies"}
-clock: Callable[[], dt.datetime] = functools.partial(dt.datetime.now, dt.UTC)  # tests set it
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def _json(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
-
-
-def vendor_errors(handler: Handler) -> Handler:
-    """Answer the core's errors in PagerDuty's shape and status."""
-
-    @functools.wraps(handler)
-    async def wrapper(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except (RotaError, *STORE_DOWN) as exc:
-            return vendor_error(exc)
-
-    return wrapper
-
-
-def vendor_error(exc: Exception) -> Response:
-    """A core error (or the store not answering) as PagerDuty answers it."""
-    if isinstance(exc, InvalidInput):
-        return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT,
-                                      [str(e) for e in exc.errors]), 400)
-    if isinstance(exc, Unauthenticated):
-        return _json(shape.error_body(f"Authentication failed: {exc.message}",
-                                      shape.AUTHENTICATION_FAILED), 401)
-    if isinstance(exc, Forbidden):
-        return _json(shape.error_body(f"Access Denied: {exc.message}", shape.ACCESS_DENIED), 403)
-    if isinstance(exc, NotFound):
-        return _json(shape.error_body("Not Found", shape.NOT_FOUND, [exc.message]), 404)
-    if isinstance(exc, STORE_DOWN):
-        return _json(shape.error_body("Service Unavailable", shape.INTERNAL_ERROR,
-                                      [f"the store did not answer: {type(exc).__name__}"]), 503)
-    assert isinstance(exc, RotaError)
-    return _json(shape.error_body("Invalid Input Provided", shape.INVALID_INPUT, [exc.message]), 400)
 
 
 async def _directory(request: Request) -> Directory:
-    return await _token_directory(services_of(request), request.headers.get("authorization"))
-
-
-async def _token_directory(services: Services, header: str | None) -> Directory:
-    """The token's view, from PagerDuty's `Token token=...` header (or a bearer one)."""
-    if header is not None and header[:6].lower() == "token ":
-        secret = header[6:].strip()
-        secret = secret[6:] if secret.lower().startswith("token=") else secret
-        header = f"Bearer {secret.strip().strip(chr(34))}"
-    token: Token = await services.tokens.authenticate(header)
-    if not token.grants("read", None):
-        raise Forbidden(f"this token has scope {token.scope!r}; 'read' is needed")
-    return Directory(services, token)
+    return await token_directory(services_of(request), request.headers.get("authorization"))
 
 
 def _render(request: Request, query: Mapping[str, str]) -> shape.Render:
@@ -119,23 +68,11 @@ def _render(request: Request, query: Mapping[str, str]) -> shape.Render:
 
 
 def _ids(request: Request, name: str) -> frozenset[str]:
-    return _ids_in(request.query_params, name)
-
-
-def _ids_in(query: QueryParams, name: str) -> frozenset[str]:
-    return frozenset(query.getlist(f"{name}[]")) | frozenset(query.getlist(name))
+    return ids_in(request.query_params, name)
 
 
 def _includes(request: Request, allowed: set[str]) -> frozenset[str]:
-    return _includes_in(request.query_params, allowed)
-
-
-def _includes_in(query: QueryParams, allowed: set[str]) -> frozenset[str]:
-    found = _ids_in(query, "include")
-    unknown = found - allowed
-    if unknown:
-        raise params.invalid("include[]", f"{sorted(unknown)[0]!r} is not one of {', '.join(sorted(allowed))}")
-    return found
+    return includes_in(request.query_params, allowed)
 
 
 def _page(query: Mapping[str, str], items: list[Any], key: str,
@@ -146,18 +83,6 @@ def _page(query: Mapping[str, str], items: list[Any], key: str,
     return {key: [render(x) for x in chosen], "limit": limit, "offset": offset,
             "more": offset + limit < len(items),
             "total": len(items) if params.boolean(query, "total") else None}
-
-
-async def _teams(directory: Directory, ids: AbstractSet[str]) -> list[Current]:
-    """The current state of the teams the ids name (every readable team when there are none)."""
-    names = sorted({i.partition(".")[0] for i in ids} - {""}) if ids else await directory.team_ids()
-    found = []
-    for team in names:
-        try:
-            found.append(await directory.current(team))
-        except NotFound:
-            continue  # PagerDuty filters by ids it knows; others simply match nothing
-    return found
 
 
 def _region(current: Current, region_id: str) -> Region:
@@ -176,187 +101,10 @@ async def _one(request: Request, key: str) -> tuple[Directory, Current, str]:
 @router.get("/oncalls", **OPERATIONS["oncalls"])
 @vendor_errors
 async def list_oncalls(request: Request) -> Response:
-    """On-call entries overlapping [since, until]: level 1 fastest first, then level 2."""
+    """On-call entries overlapping [since, until]: level 1 fastest first, then level 2
+    (`pagerduty_oncalls`; the fast path answers it first when the app has it)."""
     body = await oncalls_answer(services_of(request), request.scope)
     return Response(body, media_type="application/json")
-
-
-@dataclass(frozen=True)
-class OncallsQuery:
-    """An `/oncalls` query string, read and checked."""
-
-    query: QueryParams
-    time_zone: str | None
-    include: frozenset[str]
-    since: dt.datetime | None
-    until: dt.datetime | None
-    policies: frozenset[str]
-    schedules: frozenset[str]
-    users: frozenset[str]
-    earliest: bool
-    limit: int
-    offset: int
-    total: bool
-
-
-@functools.lru_cache(maxsize=512)
-def _oncalls_query(raw: str) -> OncallsQuery:
-    """The query string read once per distinct string (bots repeat theirs); raises for any bad
-    parameter (errors are not cached)."""
-    query = QueryParams(raw)
-    return OncallsQuery(
-        query, params.time_zone(query), _includes_in(query, ONCALL_INCLUDES), params.instant(query, "since"),
-        params.instant(query, "until"), _ids_in(query, "escalation_policy_ids"),
-        _ids_in(query, "schedule_ids"), _ids_in(query, "user_ids"), params.boolean(query, "earliest"),
-        params.integer(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-        params.integer(query, "offset", 0, 0, most=MAX_OFFSET), params.boolean(query, "total"))
-
-
-def _checked(raw: str, now: dt.datetime) -> tuple[OncallsQuery, dt.datetime, dt.datetime]:
-    """The query and its [since, until]; a bad parameter raises the error PagerDuty's order of
-    checks finds first (the time zone, `include[]`, the range, then the rest)."""
-    try:
-        asked = _oncalls_query(raw)
-    except InvalidInput:
-        query = QueryParams(raw)
-        params.time_zone(query)
-        _includes_in(query, ONCALL_INCLUDES)
-        _range(params.instant(query, "since"), params.instant(query, "until"), now)
-        raise
-    since, until = _range(asked.since, asked.until, now)
-    return asked, since, until
-
-
-def _range(since_asked: dt.datetime | None, until_asked: dt.datetime | None,
-           now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    since = since_asked or now
-    until = until_asked or max(now, since)
-    if until < since:
-        raise params.invalid("until", "cannot be before since")
-    if until > now + AHEAD:
-        raise params.invalid("until", "on-call shifts are limited to 90 days in the future")
-    return since, until
-
-
-_answers: weakref.WeakKeyDictionary[CurrentCache, AnswerCache] = weakref.WeakKeyDictionary()
-
-
-async def oncalls_answer(services: Services, scope: Scope) -> bytes:
-    """The `/oncalls` answer as JSON bytes; raises the core's errors.
-
-    Kept serialised (`answer_cache`) per token's teams, query string, base URL and the teams'
-    state revisions, for the span over which it holds: when the query gives neither `since` nor
-    `until` ("on call now"), until the next instant at which an entry of an asked region starts,
-    ends or changes its order; with both, for good. Every request still authenticates its token
-    and checks each team's revision, as `now` does.
-    """
-    authorization, base_key = _head(scope)
-    directory = await _token_directory(services, authorization)
-    now = clock()
-    raw = scope["query_string"].decode("latin-1")
-    asked, since, until = _checked(raw, now)
-    currents = await _teams(directory, asked.policies | asked.schedules | asked.users)
-    steady = (asked.since is None) == (asked.until is None)
-    key = (directory.token.teams, raw, base_key,
-           tuple((c.scenario.team, c.revision) for c in currents))
-    cache = _answers.get(services.current)
-    if cache is None:
-        cache = _answers.setdefault(services.current, AnswerCache())
-    lo = to_ts(since)
-    if steady:
-        found = cache.get(key, lo)
-        if found is not None:
-            return found
-    root = str(Request(scope).base_url).rstrip("/")
-    render = shape.Render(f"{root}/pagerduty", root, asked.time_zone)
-    body, span = await _oncalls(directory, currents, asked, render, lo, to_ts(until))
-    if steady:
-        cache.put(key, *(span if asked.since is None else (None, None)), body)
-    return body
-
-
-def _head(scope: Scope) -> tuple[str | None, tuple[Any, ...]]:
-    """The Authorization header, and what the answer's URLs are made of (scheme, host, root)."""
-    authorization = host = None
-    for name, value in scope["headers"]:
-        if name == b"authorization" and authorization is None:
-            authorization = value.decode("latin-1")
-        elif name == b"host" and host is None:
-            host = value
-    server = scope.get("server")
-    return authorization, (scope.get("scheme"), host, tuple(server) if server else None,
-                           scope.get("app_root_path", scope.get("root_path", "")))
-
-
-async def _oncalls(directory: Directory, currents: list[Current], asked: OncallsQuery,
-                   render: shape.Render, lo: int, hi: int) -> tuple[bytes, tuple[int | None, int | None]]:
-    """The answer, and the span around `lo` over which entries at `lo` stay as they are."""
-    policies, schedules, users = asked.policies, asked.schedules, asked.users
-    span_lo: int | None = None
-    span_hi: int | None = None
-    found: list[tuple[Scenario, Entry]] = []
-    for current in currents:
-        entries = await directory.entries(current)
-        scenario = current.scenario
-        for region in scenario.regions:
-            vendor_id = f"{scenario.team}.{region.id}"
-            if (policies and vendor_id not in policies) or (schedules and vendor_id not in schedules):
-                continue
-            if region.id not in entries or current.index is None:
-                continue
-            team = current.index.team
-            index = entries[region.id]
-            steady_lo, steady_hi = index.steady(lo)
-            span_lo = steady_lo if span_lo is None or (steady_lo is not None and steady_lo > span_lo) else span_lo
-            span_hi = steady_hi if span_hi is None or (steady_hi is not None and steady_hi < span_hi) else span_hi
-            chosen = [e for e in index.overlapping(lo, hi)
-                      if not users or f"{scenario.team}.{e.engineer}" in users]
-            chosen.sort(key=lambda e: (e.level, max(e.start, lo),
-                                       fastest_key(team, e.engineer, max(e.start, lo))))
-            found += [(scenario, e) for e in (_earliest(chosen) if asked.earliest else chosen)]
-    include = asked.include
-    chosen_page = found[asked.offset:asked.offset + asked.limit]
-    body = {"oncalls": [shape.cached_oncall(render, shape.Held(s), e, include) for s, e in chosen_page],
-            "limit": asked.limit, "offset": asked.offset,
-            "more": asked.offset + asked.limit < len(found),
-            "total": len(found) if asked.total else None}
-    return orjson.dumps(body), (span_lo, span_hi)
-
-
-class OncallsFastPath:
-    """Serves `GET /pagerduty/oncalls` ahead of FastAPI's routing (ASGI middleware), as
-    `NowFastPath` serves `now`: the bots' hot path; the same answers and errors as the route."""
-
-    PATH = "/pagerduty/oncalls"
-
-    def __init__(self, app: ASGIApp, services: Services) -> None:
-        self.app = app
-        self.services = services
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "GET":
-            await self.app(scope, receive, send)
-            return
-        try:
-            body = await oncalls_answer(self.services, scope)
-        except (RotaError, *STORE_DOWN) as exc:
-            await vendor_error(exc)(scope, receive, send)
-            return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
-
-
-def _earliest(entries: list[Entry]) -> list[Entry]:
-    """Only the earliest entry of each (level, user) of one policy, order kept."""
-    seen: dict[tuple[int, str], Entry] = {}
-    for e in entries:
-        key = (e.level, e.engineer)
-        if key not in seen or e.start < seen[key].start:
-            seen[key] = e
-    keep = {id(e) for e in seen.values()}
-    return [e for e in entries if id(e) in keep]
 
 
 @router.get("/schedules", **OPERATIONS["schedules"])
@@ -366,9 +114,9 @@ async def list_schedules(request: Request) -> Response:
     directory = await _directory(request)
     render = _render(request, query)
     text = (query.get("query") or "").lower()
-    found = [(c.scenario, r) for c in await _teams(directory, set()) for r in c.scenario.regions
+    found = [(c.scenario, r) for c in await teams(directory, set()) for r in c.scenario.regions
              if text in shape.schedule_name(c.scenario, r).lower()]
-    return _json(_page(query, found, "schedules", lambda pair: shape.schedule(render, *pair)))
+    return json_answer(_page(query, found, "schedules", lambda pair: shape.schedule(render, *pair)))
 
 
 @router.get("/schedules/{schedule_id}", **OPERATIONS["schedule"])
@@ -397,7 +145,7 @@ async def get_schedule(request: Request) -> Response:
         report = await run_in_threadpool(gap_report, current.scenario, rota, since, until, region.id)
         final["rendered_coverage_percentage"] = round(report.regions[0].coverage * 100, 2)
     body["final_schedule"] = final
-    return _json({"schedule": body})
+    return json_answer({"schedule": body})
 
 
 def _before(until: dt.datetime | None) -> dt.datetime:
@@ -434,7 +182,7 @@ async def schedule_users(request: Request) -> Response:
     lo, hi = to_ts(since), max(to_ts(until), to_ts(since) + 1)
     ids = sorted({eid for _, _, eid in _on_call(current, region, lo, hi, False)})
     scenario = current.scenario
-    return _json({"users": [shape.user(render, scenario, scenario.engineer_by_id[i], False) for i in ids]})
+    return json_answer({"users": [shape.user(render, scenario, scenario.engineer_by_id[i], False) for i in ids]})
 
 
 @router.get("/escalation_policies", **OPERATIONS["escalation_policies"])
@@ -445,11 +193,11 @@ async def list_escalation_policies(request: Request) -> Response:
     render = _render(request, query)
     text = (query.get("query") or "").lower()
     users = _ids(request, "user_ids")
-    found = [(c.scenario, r) for c in await _teams(directory, set()) for r in c.scenario.regions
+    found = [(c.scenario, r) for c in await teams(directory, set()) for r in c.scenario.regions
              if text in shape.schedule_name(c.scenario, r).lower()
              and (not users or any(f"{c.scenario.team}.{e.id}" in users
                                    for e in shape.serving(c.scenario, r)))]
-    return _json(_page(query, found, "escalation_policies",
+    return json_answer(_page(query, found, "escalation_policies",
                        lambda pair: shape.escalation_policy(render, *pair)))
 
 
@@ -458,7 +206,7 @@ async def list_escalation_policies(request: Request) -> Response:
 async def get_escalation_policy(request: Request) -> Response:
     _, current, region_id = await _one(request, "policy_id")
     render = _render(request, request.query_params)
-    return _json({"escalation_policy": shape.escalation_policy(
+    return json_answer({"escalation_policy": shape.escalation_policy(
         render, current.scenario, _region(current, region_id))})
 
 
@@ -470,9 +218,9 @@ async def list_users(request: Request) -> Response:
     render = _render(request, query)
     methods = "contact_methods" in _includes(request, {"contact_methods", "notification_rules", "teams"})
     text = (query.get("query") or "").lower()
-    found = [(c.scenario, e) for c in await _teams(directory, set()) for e in c.scenario.engineers
+    found = [(c.scenario, e) for c in await teams(directory, set()) for e in c.scenario.engineers
              if text in e.label.lower() or text in (e.contact.email or "").lower()]
-    return _json(_page(query, found, "users", lambda pair: shape.user(render, pair[0], pair[1], methods)))
+    return json_answer(_page(query, found, "users", lambda pair: shape.user(render, pair[0], pair[1], methods)))
 
 
 @router.get("/users/{user_id}", **OPERATIONS["user"])
@@ -484,7 +232,7 @@ async def get_user(request: Request) -> Response:
         raise NotFound(f"no user {request.path_params['user_id']!r}")
     render = _render(request, request.query_params)
     methods = "contact_methods" in _includes(request, {"contact_methods", "notification_rules", "teams"})
-    return _json({"user": shape.user(render, current.scenario, engineer, methods)})
+    return json_answer({"user": shape.user(render, current.scenario, engineer, methods)})
 
 
 @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

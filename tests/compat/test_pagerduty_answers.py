@@ -13,7 +13,7 @@ from servekit import ROTA, Stored
 
 from rota.rotafile import Rota, Shift
 from rota.store import Store
-from rota_api.compat import pagerduty
+from rota_api.compat import pagerduty_oncalls
 
 EU_NOW = "/pagerduty/oncalls?escalation_policy_ids[]=follow.eu"
 
@@ -32,7 +32,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     fixed = Clock()
-    monkeypatch.setattr(pagerduty, "clock", fixed)
+    monkeypatch.setattr(pagerduty_oncalls, "clock", fixed)
     yield fixed
 
 
