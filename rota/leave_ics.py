@@ -22,13 +22,13 @@ import icalendar
 
 from rota.errors import FieldError, InvalidInput, RotaInvalid
 from rota.imports.ics import (
-    _calendar_zone,
-    _check_events,
-    _occurrences,
-    _source,
-    _sources,
-    _span,
-    _where,
+    calendar_zone_of,
+    check_events,
+    event_sources,
+    event_where,
+    kept_occurrences,
+    occurrence_source,
+    occurrence_span,
 )
 from rota.imports.icslines import scan
 from rota.imports.matching import EngineerMatcher
@@ -51,16 +51,16 @@ def read_leave_ics(text: str, scenario: Scenario) -> LeaveFile:
                            "leave file") from None
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
     found = LeaveFile(uids={str(e.get("UID")) for e in events})
-    calendar_zone = _calendar_zone(calendar)
+    calendar_zone = calendar_zone_of(calendar)
     matcher = EngineerMatcher(scenario)
     unmatched = UnmatchedLog()
     in_horizon: set[str] = set()
     seen: dict[int, tuple[icalendar.Component, tuple[str, ...], str]] = {}
     try:
-        _check_events(events, layout)
-        sources = _sources(events)
-        for occurrence in _occurrences(calendar, events, scenario):
-            source, engineers, problem = _source(occurrence, sources, matcher, seen)
+        check_events(events, layout)
+        sources = event_sources(events)
+        for occurrence in kept_occurrences(calendar, events, scenario):
+            source, engineers, problem = occurrence_source(occurrence, sources, matcher, seen)
             in_horizon.add(str(source.get("UID")))
             _read(occurrence.start, occurrence.end, source, engineers, problem, scenario, matcher,
                   calendar_zone, found, unmatched)
@@ -68,7 +68,7 @@ def read_leave_ics(text: str, scenario: Scenario) -> LeaveFile:
         raise InvalidInput(exc.errors, "leave file") from None
     for event in events:
         if str(event.get("UID")) not in in_horizon and not _cancelled(event):
-            found.skipped.append(LeaveNote(_where(event), _summary(event), "lies outside the horizon"))
+            found.skipped.append(LeaveNote(event_where(event), _summary(event), "lies outside the horizon"))
     found.unmatched = unmatched.entries()
     return found
 
@@ -85,7 +85,7 @@ def _read(start: dt.date, end: dt.date, source: icalendar.Component, engineers: 
           scenario: Scenario, matcher: EngineerMatcher, calendar_zone: str | None, found: LeaveFile,
           unmatched: UnmatchedLog) -> None:
     """One occurrence (`start`, `end`) of the event `source`, with the engineers it names."""
-    where, summary, uid = _where(source), _summary(source), str(source.get("UID"))
+    where, summary, uid = event_where(source), _summary(source), str(source.get("UID"))
     if _cancelled(source):
         return
     free = _free(source)
@@ -134,7 +134,7 @@ def _times(start: dt.date, end: dt.date, engineer_zone: str,
     if not isinstance(start, dt.datetime):  # all-day: local dates, end exclusive
         end_day = end.date() if isinstance(end, dt.datetime) else end
         return (start, end_day) if end_day > start else None
-    span = _span(start, end, calendar_zone or engineer_zone)
+    span = occurrence_span(start, end, calendar_zone or engineer_zone)
     if span is None:
         return None
     return from_ts(span[0]), from_ts(span[1])

@@ -16,6 +16,10 @@ Rules, in the order they apply:
   never dropped silently.
 - A malformed file (bad structure, an unparseable time or rule, an unknown TZID, DTEND before
   DTSTART) is refused with `RotaInvalid`, each problem with its line.
+
+Leave from calendars (`rota.leave_ics`) reads events the same way, with the steps public here:
+`check_events`, `calendar_zone_of`, `event_sources`, `kept_occurrences`, `occurrence_source`,
+`occurrence_span` and `event_where`.
 """
 
 from __future__ import annotations
@@ -57,32 +61,32 @@ def parse_ics_rota(text: str, scenario: Scenario) -> Imported:
     except ValueError as exc:
         raise RotaInvalid([FieldError("line 1", f"not a readable iCalendar file: {exc}")]) from None
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
-    _check_events(events, layout)
-    calendar_zone = _calendar_zone(calendar)
+    check_events(events, layout)
+    calendar_zone = calendar_zone_of(calendar)
     matcher = EngineerMatcher(scenario)
     spans: dict[str, list[Span]] = defaultdict(list)
     unmatched = UnmatchedLog()
     seen: dict[int, tuple[icalendar.Component, tuple[str, ...], str]] = {}
-    sources = _sources(events)
-    for occurrence in _occurrences(calendar, events, scenario):
-        source, engineers, problem = _source(occurrence, sources, matcher, seen)
+    sources = event_sources(events)
+    for occurrence in kept_occurrences(calendar, events, scenario):
+        source, engineers, problem = occurrence_source(occurrence, sources, matcher, seen)
         if str(source.get("STATUS", "")).upper() == "CANCELLED":
             continue
         if problem:
-            unmatched.add(_where(source), str(source.get("SUMMARY", "")).strip(), problem)
+            unmatched.add(event_where(source), str(source.get("SUMMARY", "")).strip(), problem)
             continue
         for engineer in engineers:
             zone_name = calendar_zone or scenario.engineer_by_id[engineer].timezone
-            span = _span(occurrence.start, occurrence.end, zone_name)
+            span = occurrence_span(occurrence.start, occurrence.end, zone_name)
             if span is None:
-                unmatched.add(_where(source), str(source.get("SUMMARY", "")).strip(),
+                unmatched.add(event_where(source), str(source.get("SUMMARY", "")).strip(),
                               "has no duration (no DTEND or DURATION)")
                 break
             spans[engineer].append(span)
     return Imported(build_rota(scenario, spans), unmatched.entries())
 
 
-def _check_events(events: list[icalendar.Component], layout: list[EventLines]) -> None:
+def check_events(events: list[icalendar.Component], layout: list[EventLines]) -> None:
     """Refuse events whose times cannot be read; tag each with its line for later reports."""
     if len(events) != len(layout):
         layout = [EventLines(0) for _ in events]
@@ -138,7 +142,7 @@ def _order_problem(start: dt.date, end: dt.date) -> str | None:
     return None if start < end else "DTEND is not after DTSTART"  # type: ignore[operator]
 
 
-def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
+def calendar_zone_of(calendar: icalendar.Calendar) -> str | None:
     name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
     try:
         return check_zone(name) if name else None
@@ -155,7 +159,7 @@ class _Kept(recurring_ical_events.Occurrence):
         self.source = adapter
 
 
-def _occurrences(calendar: icalendar.Calendar, events: list[icalendar.Component],
+def kept_occurrences(calendar: icalendar.Calendar, events: list[icalendar.Component],
                  scenario: Scenario) -> Iterator[_Kept]:
     """Occurrences overlapping the horizon, padded for zoneless times (cut to it later).
 
@@ -182,7 +186,7 @@ def _occurrences(calendar: icalendar.Calendar, events: list[icalendar.Component]
         raise RotaInvalid([FieldError("recurrences", f"cannot expand: {exc}")]) from None
 
 
-def _source(occurrence: _Kept, sources: dict[tuple[str, tuple[Any, ...]], icalendar.Component],
+def occurrence_source(occurrence: _Kept, sources: dict[tuple[str, tuple[Any, ...]], icalendar.Component],
             matcher: EngineerMatcher,
             seen: dict[int, tuple[icalendar.Component, tuple[str, ...], str]]
             ) -> tuple[icalendar.Component, tuple[str, ...], str]:
@@ -196,7 +200,7 @@ def _source(occurrence: _Kept, sources: dict[tuple[str, tuple[Any, ...]], icalen
     return seen[key]
 
 
-def _sources(events: list[icalendar.Component]
+def event_sources(events: list[icalendar.Component]
              ) -> dict[tuple[str, tuple[Any, ...]], icalendar.Component]:
     """Events by UID and RECURRENCE-ID; where these repeat, the highest SEQUENCE (as expanded)."""
     found: dict[tuple[str, tuple[Any, ...]], icalendar.Component] = {}
@@ -216,7 +220,7 @@ def _sequence(event: icalendar.Component) -> int:
         return -1
 
 
-def _where(occurrence: icalendar.Component) -> str:
+def event_where(occurrence: icalendar.Component) -> str:
     line = str(occurrence.get(LINE_PROPERTY, "0"))
     uid = str(occurrence.get("UID", ""))
     if uid == f"line-{line}":
@@ -249,7 +253,7 @@ def _engineers(event: icalendar.Component, matcher: EngineerMatcher) -> tuple[tu
     return (), "matches no engineer"
 
 
-def _span(start: dt.date, end: dt.date, zone_name: str) -> Span | None:
+def occurrence_span(start: dt.date, end: dt.date, zone_name: str) -> Span | None:
     if start == end:
         return None
     if not isinstance(start, dt.datetime):
