@@ -81,12 +81,12 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
     openapi.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens)
+    vendors = {"/pagerduty": pagerduty.vendor_error, "/opsgenie": opsgenie.vendor_error_answer}
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, tokens=services.tokens, answers=vendors)
     app.add_middleware(NowFastPath, services=services)
     app.add_middleware(OncallsFastPath, services=services)
     app.add_middleware(AnswerUnexpected)
-    app.add_middleware(RefuseControlCharacters, answers={
-        "/pagerduty": pagerduty.vendor_error, "/opsgenie": opsgenie.vendor_error_answer})
+    app.add_middleware(RefuseControlCharacters, answers=vendors)
     app.add_middleware(HttpMetrics)
     return app
 

@@ -2,7 +2,9 @@
 
 - A body is never read ahead of the route. It is counted as the route reads it; past the limit the
   read fails with 413 and the connection is closed (the rest is never read).
-- A declared `Content-Length` over the limit is refused at once, before anything else.
+- A declared `Content-Length` over the limit is refused at once, before anything else; under a
+  vendor compatibility prefix (`answers`, as `rota_api.edge` takes them) in the vendor's error
+  shape, else as problem+json.
 - Scenario and rota uploads (`PUT /v1/teams/{team}`, `PUT /v1/teams/{team}/rota`), leave calendars
   (`PUT /v1/teams/{team}/leave`) and incident files (`POST /v1/teams/{team}/calibration`, parsed off
   the event loop) may be as large as `ROTA_MAX_BODY_BYTES`; every other body (overrides, plans, Slack commands) at most
@@ -17,11 +19,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rota.errors import LimitExceeded, RotaError
 from rota_api.auth import TokenCheck
+from rota_api.edge import vendor_answer
 from rota_api.problems import PROBLEM_JSON, Unauthenticated, from_rota_error
 
 SMALL_BODY_BYTES = 64 * 1024
@@ -32,10 +38,12 @@ _SIGNED = "/v1/slack/"
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, tokens: TokenCheck | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, tokens: TokenCheck | None = None,
+                 answers: Mapping[str, Callable[[RotaError], Response]] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.tokens = tokens
+        self.answers = dict(answers or {})  # path prefix -> how that vendor answers an error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in _NO_BODY:
@@ -44,7 +52,13 @@ class BodyLimit:
         limit = self.limit_for(scope)
         declared = _content_length(scope)
         if declared is not None and (declared < 0 or declared > limit):
-            await _refuse(send, limit)
+            vendor = vendor_answer(self.answers, scope["path"],
+                                   LimitExceeded(f"request bodies are limited to {limit} bytes"))
+            if vendor is None:
+                await _refuse(send, limit)
+                return
+            vendor.headers["connection"] = "close"
+            await vendor(scope, receive, send)
             return
         if _has_body(scope, declared) and not await self._known_caller(scope, receive, send):
             return

@@ -42,10 +42,16 @@ class RefuseControlCharacters:
         await self.app(scope, receive, send)
 
     def _answer(self, path: str, problem: RotaError) -> Response:
-        for prefix, answer in self.answers.items():
-            if path == prefix or path.startswith(f"{prefix}/"):
-                return answer(problem)
-        return from_rota_error(problem)
+        return vendor_answer(self.answers, path, problem) or from_rota_error(problem)
+
+
+def vendor_answer(answers: Mapping[str, Callable[[RotaError], Response]], path: str,
+                  problem: RotaError) -> Response | None:
+    """The error as the vendor whose prefix `path` is under answers it; None for our own routes."""
+    for prefix, answer in answers.items():
+        if path == prefix or path.startswith(f"{prefix}/"):
+            return answer(problem)
+    return None
 
 
 def _problem(scope: Scope) -> NotFound | InvalidInput | None:

@@ -16,7 +16,8 @@ Every answer has Opsgenie's envelope: `data`, `took` (seconds) and `requestId`. 
 `{"message", "took", "requestId"}` (with `errors` for 422): 401 without a valid
 `Authorization: GenieKey <rota token>` (or `Bearer`), 403 for a token without read scope, 404 for
 an unknown schedule or one of a team the token may not read, 422 for a bad parameter (also one
-holding a control character), 503 when the store does not answer. `/openapi.json` documents each
+holding a control character), 413 for a body over the limit (`rota_api.bodylimit`), 503 when the
+store does not answer. `/openapi.json` documents each
 route's parameters, answer and errors (`opsgenie_models`).
 """
 
@@ -30,7 +31,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from rota.errors import InvalidInput, NotFound, RotaError
+from rota.errors import InvalidInput, LimitExceeded, NotFound, RotaError
 from rota.oncall_entries import Entry, fastest_key
 from rota.scenario import Region, Scenario
 from rota.spans import to_ts
@@ -78,6 +79,8 @@ def error_answer(exc: Exception, started: float) -> Response:
         return _answer(started, {"message": exc.message}, 403)
     if isinstance(exc, NotFound):
         return _answer(started, {"message": exc.message}, 404)
+    if isinstance(exc, LimitExceeded):
+        return _answer(started, {"message": exc.message}, 413)
     if isinstance(exc, STORE_DOWN):
         return _answer(started, {"message": f"the store did not answer: {type(exc).__name__}"}, 503)
     assert isinstance(exc, RotaError)

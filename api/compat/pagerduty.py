@@ -11,8 +11,9 @@ days past the request time; classic pagination (`limit`, default 25 and at most 
 are cut to 100; `offset`, at most 10,000; `more`; `total` only with `total=true`); `Authorization: Token token=...`
 (or `Bearer ...`); errors as `{"error": {"message", "code", "errors"}}` with PagerDuty's codes: 400
 (2001) for a bad parameter (also one holding a control character), 401 (2006), 403 (2010) for a
-token without read scope, 404 (2100) for an unknown id or a team the token may not read, 503 (2000)
-when the store does not answer. `/openapi.json` documents each route's parameters, answer and
+token without read scope, 404 (2100) for an unknown id or a team the token may not read, 413
+(2001: PagerDuty documents no code of its own) for a body over the limit (`rota_api.bodylimit`),
+503 (2000) when the store does not answer. `/openapi.json` documents each route's parameters, answer and
 errors (`pagerduty_models`). `/oncalls` is answered by `pagerduty_oncalls` (also ahead of the
 routing, as the bots' hot path); what both share is in `pagerduty_common`.
 """

@@ -87,3 +87,27 @@ def test_filters_naming_nothing_match_nothing(client: TestClient, stored: Stored
     got = client.get(f"/pagerduty/oncalls?since={PEAK}&until={PEAK}&escalation_policy_ids[]={ids}",
                      headers=token(stored.read))
     assert got.status_code == 200 and got.json()["oncalls"] == []
+
+
+@pytest.mark.parametrize(("path", "vendor"), [
+    ("/pagerduty/incidents", "pagerduty"), ("/opsgenie/v2/alerts", "opsgenie"), ("/v1/teams/follow/overrides", None)])
+def test_a_body_over_the_limit_is_413_in_the_vendors_shape(client: TestClient, stored: Stored, path: str,
+                                                           vendor: str | None) -> None:
+    """Refused from its Content-Length before any route (`rota_api.bodylimit`), as the vendor answers
+    errors under its prefix; our own routes keep problem+json."""
+    from rota_api.bodylimit import SMALL_BODY_BYTES
+
+    got = client.post(path, content=b"x" * (SMALL_BODY_BYTES + 1),
+                      headers={**token(stored.read), "Content-Type": "application/json"})
+    assert got.status_code == 413 and got.headers["connection"] == "close"
+    detail = f"request bodies are limited to {SMALL_BODY_BYTES} bytes"
+    if vendor == "pagerduty":
+        assert got.headers["content-type"] == "application/json"
+        assert got.json() == {"error": {"message": "Request Entity Too Large", "code": 2001, "errors": [detail]}}
+    elif vendor == "opsgenie":
+        body = got.json()
+        assert got.headers["content-type"] == "application/json"
+        assert body["message"] == detail and {"took", "requestId"} <= set(body)
+    else:
+        assert got.headers["content-type"] == "application/problem+json"
+        assert got.json()["detail"] == detail
