@@ -28,7 +28,13 @@ from rota.planner.gathering import check_limits, forced_candidates, gather_candi
 from rota.planner.grid import add_coverage
 from rota.planner.neighbourhoods import LnsResult, improve_small
 from rota.planner.objective import STAGES, changes, lexicographic, uncovered
-from rota.planner.outcome import Standing, achievement, against_current, standing
+from rota.planner.outcome import (
+    Standing,
+    achievement,
+    against_current,
+    open_p0_peak_minutes,
+    standing,
+)
 from rota.planner.peakproof import PeakProof, prove_peak
 from rota.planner.pins import rules_hold
 from rota.planner.progress import Progress
@@ -110,19 +116,8 @@ def plan(
     start, steps = floor, None
     if not (stop is not None and stop.is_set()):
         start = repaired(scenario, team, cands, floor, options, clock, base)
-        if options.previous is None and not options.deterministic and clock.room_for_proof():
-            proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop)
-        if proof is not None:
-            cands = with_extra(scenario, team, cands, proof.shifts)
-            base = Greedy(scenario, team, cands)
-            start = repaired(scenario, team, cands, around(scenario, team, cands, proof.shifts, base),
-                             options, clock, base)
-            clock.mark("peak_proof")
-        if wants_neighbourhoods(options, clock, len(cands)):
-            steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
-                                       base)
-            start = [cands[i] for i in sorted(steps.chosen)]
-            clock.mark("neighbourhoods")
+        start, steps, proof, cands, base = improved_start(scenario, team, forced, now, cands, start,
+                                                          options, clock, on_progress, stop, base)
         if clock.room_for_search(held=steps is not None) and not (stop is not None and stop.is_set()):
             pm = build_model(scenario, team, cands, carried_minutes(scenario, options.history))
             clock.mark("model")
@@ -149,6 +144,72 @@ def repaired(scenario: Scenario, team: TeamTime, cands: list[Candidate], shifts:
     return [cands[i] for i in chosen]
 
 
+def improved_start(
+    scenario: Scenario, team: TeamTime, forced: list[Candidate], now: int | None,
+    cands: list[Candidate], start: list[Candidate], options: PlanOptions, clock: Clock,
+    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None, base: Greedy,
+) -> tuple[list[Candidate], LnsResult | None, PeakProof | None, list[Candidate], Greedy]:
+    """Local search and the peak proof from the repaired start: (rota, neighbourhood steps, proof,
+    candidates with the proof's shifts, their greedy state).
+
+    On big models the small neighbourhoods run first, for what they would have if the proof did
+    not fit (`Clock.neighbourhood_seconds`), so a longer limit never gives them less before the
+    proof takes its share: under load the proof can take tens of seconds without improving P0
+    peak. The proof runs only when P0 peak demand the rules could cover is still open (none on
+    M: the start is at the structural bound). After local search its rota replaces the start only
+    when it is better in the core's order (`outcome.Standing`; otherwise it is dropped, its time
+    shown in `phases`); the neighbourhoods then continue from the better of the two.
+    """
+    steps = proof = None
+    wants_proof = options.previous is None and not options.deterministic \
+        and open_p0_peak(scenario, team, cands, start) > 0
+    allowance = clock.neighbourhood_seconds()
+    if len(cands) >= BIG_MODEL_CANDIDATES and options.previous is None and not options.deterministic:
+        most = clock.proof_threshold() if wants_proof else None
+        steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
+                                   base, clock.neighbourhood_seconds(most))
+        start = [cands[i] for i in sorted(steps.chosen)]
+        clock.mark("neighbourhoods")
+        wants_proof = wants_proof and open_p0_peak(scenario, team, cands, start) > 0
+    if wants_proof and clock.room_for_proof() and not (stop is not None and stop.is_set()):
+        proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop)
+    if proof is not None:
+        cands = with_extra(scenario, team, cands, proof.shifts)
+        base = Greedy(scenario, team, cands)
+        proved = repaired(scenario, team, cands, around(scenario, team, cands, proof.shifts, base),
+                          options, clock, base)
+        if steps is None or rated(scenario, team, cands, proved) < rated(scenario, team, cands, start):
+            start = proved
+        else:  # local search did as well: its rota stays, and the proof's stage is not the plan's
+            proof = None
+        clock.mark("peak_proof")
+    if wants_neighbourhoods(options, clock, len(cands)):
+        seconds = clock.neighbourhood_seconds() if proof is not None or steps is None \
+            else allowance - steps.seconds
+        more = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
+                                  base, seconds)
+        start = [cands[i] for i in sorted(more.chosen)]
+        steps = more if steps is None else LnsResult(
+            more.chosen, steps.steps + more.steps, steps.improved + more.improved,
+            steps.seconds + more.seconds, steps.work + more.work)
+        clock.mark("neighbourhoods")
+    return start, steps, proof, cands, base
+
+
+def rated(scenario: Scenario, team: TeamTime, cands: list[Candidate],
+          shifts: list[Candidate]) -> tuple[int, int]:
+    """The rota's standing in the core's order (P0 peak, then all uncovered minutes)."""
+    return standing(team, to_rota(scenario, cands, SearchResult("FEASIBLE", positions(cands, shifts)),
+                                  None)).key()
+
+
+def open_p0_peak(scenario: Scenario, team: TeamTime, cands: list[Candidate],
+                 shifts: list[Candidate]) -> int:
+    """P0 peak minutes the rota leaves uncovered that some rota could cover (not structural)."""
+    rota = to_rota(scenario, cands, SearchResult("FEASIBLE", positions(cands, shifts)), None)
+    return open_p0_peak_minutes(team, rota)
+
+
 def wants_neighbourhoods(options: PlanOptions, clock: Clock, candidates: int) -> bool:
     """Small neighbourhoods for big models, or when the full model has no time; never when
     re-planning (they weigh coverage, not changes). With `deterministic` always: they make more
@@ -172,14 +233,14 @@ def around(scenario: Scenario, team: TeamTime, cands: list[Candidate],
 def run_neighbourhoods(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], start: list[Candidate],
     options: PlanOptions, clock: Clock, on_progress: Callable[[Progress], None] | None,
-    stop: threading.Event | None, like: Greedy | None = None,
+    stop: threading.Event | None, like: Greedy | None, seconds: float,
 ) -> LnsResult:
-    """Small-neighbourhood improvement of `start` (`neighbourhoods.py`) for its share of the time."""
+    """Small-neighbourhood improvement of `start` (`neighbourhoods.py`) for `seconds` (work with
+    `deterministic`)."""
     keys = {(c.eng, c.start, c.end) for c in start}
     chosen = {i for i, c in enumerate(cands) if (c.eng, c.start, c.end) in keys}
     settings = search_settings(options, len(cands), 0.0)
-    return improve_small(scenario, team, cands, chosen, clock.neighbourhood_seconds(), settings,
-                         on_progress, stop, like)
+    return improve_small(scenario, team, cands, chosen, seconds, settings, on_progress, stop, like)
 
 
 def run_proof(
@@ -258,7 +319,7 @@ def finish(
     steps = improved[1]
     if steps is not None:
         report["neighbourhoods"] = {"steps": steps.steps, "improved": steps.improved,
-                                    "seconds": round(steps.seconds, 3)}
+                                    "seconds": round(steps.seconds, 3), "work": round(steps.work, 3)}
     if options.previous is not None:
         report["against_current"] = against_current(standing(team, rota), team, options.previous)
     report["model"]["peak_grid"] = "full" if proof is not None else "model"

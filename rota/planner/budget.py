@@ -9,8 +9,16 @@ machine is (measured on the example team, 51,517 candidates, quiet 2-core machin
 first measured in, hence their doubling), main model 1.5 s, the peak proof's candidates and model
 1.9 s, the report 0.6 s).
 
-With `deterministic`, the search's limits are deterministic time: every step always runs, with the
-same shares as before, so two runs are identical whatever the machine's load.
+With `deterministic`, the limit is work, not seconds: what each step costs is counted from the
+scenario's size and the solver's deterministic time alone, in seconds of a quiet 2-core machine
+(calibrated on the example team), so two runs are identical whatever the machine's load, on a
+quiet machine the plan ends close to its limit, and under load it takes longer. The fixed steps
+(candidates, the constructive start, repair, fairness swaps, the report) are charged per candidate
+(`FIXED_SECONDS_PER_CANDIDATE`); the small neighbourhoods get the work left (charged step by step,
+`neighbourhoods.step_work`) until the full model's comfort stages pay for their build and model
+loads (charged per candidate), then `NEIGHBOURHOOD_SHARE_DETERMINISTIC` of it, and the comfort
+stages the rest in deterministic time. A longer limit never gives the neighbourhoods less work,
+and they run the same steps first: more time is never worse.
 """
 
 from __future__ import annotations
@@ -39,7 +47,17 @@ NEIGHBOURHOOD_SHARE = 0.8
 # a shorter search of the full model ends UNKNOWN, its build wasted (20 s on the example at load
 # average 5: two comfort stages UNKNOWN after 0.9 s each, after a 5 s build).
 COMFORT_PER_GATHER = 10.0
-NEIGHBOURHOOD_SHARE_DETERMINISTIC = 0.7  # of the limit, with `deterministic`
+NEIGHBOURHOOD_SHARE_DETERMINISTIC = 0.7  # of the work left after the fixed steps, `deterministic`
+# With `deterministic`, seconds of a quiet 2-core machine charged (measured on the example team,
+# 51,517 candidates, load average 2: candidates 0.5 s, constructive 0.34 s, repair 0.16 s, fairness
+# swaps 0.15 s, report 0.15 s; the main model's build 1.4 s; each comfort stage about 0.9 s to load
+# the model plus its deterministic time, 4.2 s for three stages of 0.5 units):
+FIXED_SECONDS_PER_CANDIDATE = 2.6e-5
+MODEL_SECONDS_PER_CANDIDATE = 2.7e-5
+STAGE_SECONDS_PER_CANDIDATE = 1.75e-5
+COMFORT_STAGES = 3  # asleep, off hours, fairness
+COMFORT_SECONDS_PER_DETERMINISTIC = 1.0
+MIN_COMFORT_DETERMINISTIC = 1.0  # less does not pay for the model's build (nor improve the terms)
 
 
 @dataclass
@@ -68,6 +86,31 @@ class Clock:
         return max(REPORT_SHARE * self.limit, MIN_REPORT_SECONDS,
                    REPORT_PER_GATHER * self.gather_seconds)
 
+    def work(self) -> float:
+        """With `deterministic`: the work (seconds of a quiet machine) for the neighbourhoods and
+        the comfort stages, a function of the limit and the number of candidates only."""
+        return max(self.limit - FIXED_SECONDS_PER_CANDIDATE * self.candidates, 0.0)
+
+    def comfort_setup(self) -> float:
+        """With `deterministic`: the comfort stages' cost besides their search (build, loads)."""
+        return (MODEL_SECONDS_PER_CANDIDATE + COMFORT_STAGES * STAGE_SECONDS_PER_CANDIDATE) \
+            * self.candidates
+
+    def neighbourhood_work(self) -> float:
+        """With `deterministic`: all the work while the comfort stages would not pay for their
+        setup, then `NEIGHBOURHOOD_SHARE_DETERMINISTIC` of it but never less than at a shorter
+        limit (so between the two the comfort stages may not fit and the plan ends early)."""
+        work = self.work()
+        least = (self.comfort_setup() + MIN_COMFORT_DETERMINISTIC * COMFORT_SECONDS_PER_DETERMINISTIC) \
+            / (1 - NEIGHBOURHOOD_SHARE_DETERMINISTIC)
+        return min(work, max(NEIGHBOURHOOD_SHARE_DETERMINISTIC * work, least))
+
+    def comfort_work(self) -> float:
+        """With `deterministic`: the comfort stages' search, in deterministic time (0: none)."""
+        rest = self.work() - self.neighbourhood_work() - self.comfort_setup()
+        search = rest / COMFORT_SECONDS_PER_DETERMINISTIC
+        return search if search >= MIN_COMFORT_DETERMINISTIC else 0.0
+
     def left(self) -> float:
         """Seconds left for building and searching, the report's share kept aside."""
         return self.limit - self.elapsed() - self.report_reserve()
@@ -78,18 +121,22 @@ class Clock:
         before its search improves on its hint; a small one needs a fraction of a second). With
         coverage `held` (only the comfort stages run) a short search is enough."""
         if self.deterministic:
-            return True
+            return self.comfort_work() > 0
         search = MIN_SEARCH_SECONDS
         if self.candidates >= BIG_MODEL_CANDIDATES and not held:
             search = max(search, SEARCH_PER_GATHER * self.gather_seconds)
         return self.left() >= BUILD_PER_GATHER * self.gather_seconds + search
 
+    def proof_threshold(self) -> float:
+        """Seconds left below which the peak proof does not run (`room_for_proof`)."""
+        setup = (BUILD_PER_GATHER + PROOF_PER_GATHER) * self.gather_seconds
+        return setup + 2 * MIN_PROOF_SEARCH_SECONDS
+
     def room_for_proof(self) -> bool:
         """Whether the peak proof, then the main model and its search, all fit."""
         if self.deterministic:
             return True
-        setup = (BUILD_PER_GATHER + PROOF_PER_GATHER) * self.gather_seconds
-        return self.left() >= setup + 2 * MIN_PROOF_SEARCH_SECONDS
+        return self.left() >= self.proof_threshold()
 
     def proof_seconds(self, share: float) -> float:
         """The proof's search limit: its share of the search time left after both builds."""
@@ -98,20 +145,23 @@ class Clock:
         setup = (BUILD_PER_GATHER + PROOF_PER_GATHER) * self.gather_seconds
         return max((self.left() - setup) * share, MIN_PROOF_SEARCH_SECONDS)
 
-    def neighbourhood_seconds(self) -> float:
+    def neighbourhood_seconds(self, most: float | None = None) -> float:
         """The small neighbourhoods' share (`neighbourhoods.py`): all that is left when the full
-        model's build and a short comfort search after them do not fit."""
+        model's build and a short comfort search after them do not fit. With `most`, the share
+        they would have if only that many seconds were left (what a shorter limit gives them).
+        With `deterministic`, work (`work`)."""
         if self.deterministic:
-            return self.limit * NEIGHBOURHOOD_SHARE_DETERMINISTIC
+            return self.neighbourhood_work()
+        left = self.left() if most is None else min(self.left(), most)
         build = BUILD_PER_GATHER * self.gather_seconds
-        after = self.left() - build
+        after = left - build
         comfort = max(MIN_SEARCH_SECONDS, COMFORT_PER_GATHER * self.gather_seconds)
         if after * (1 - NEIGHBOURHOOD_SHARE) < comfort:
-            return max(self.left(), 0.0)
+            return max(left, 0.0)
         return NEIGHBOURHOOD_SHARE * after
 
     def search_seconds(self) -> float:
-        """What the staged search may use from now (deterministic: what the neighbourhoods left)."""
+        """What the staged search may use from now (deterministic: `comfort_work`)."""
         if self.deterministic:
-            return self.limit * (1 - NEIGHBOURHOOD_SHARE_DETERMINISTIC)
+            return self.comfort_work()
         return max(self.left(), 0.1)

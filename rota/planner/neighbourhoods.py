@@ -15,8 +15,12 @@ failed. How big: the number of free days and engineers grows while steps are sol
 and shrinks when they run out of time.
 
 With `deterministic`, the random draws come from the seed, each step has a fixed deterministic time
-and one worker, and nothing depends on the clock but whether the next step starts: a longer limit
-runs the same steps and more, so more time is never worse.
+and one worker, and nothing depends on the clock: the budget is work, not seconds. Each step is
+charged its search's deterministic time, its build (a cost per variable, constraint and term of
+its model) and a fixed cost for drawing it and rating the result (`step_work`), in seconds of a
+quiet 2-core machine (calibrated on the example team and M: 0.08 and 0.16 s a step at load
+average 2). Whether the next step starts depends only on the work charged
+so far: a longer limit runs the same steps and more, so more time is never worse.
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ DAY = 86400
 SLOTS_PER_DAY = 96
 STEP_SECONDS = 1.0  # wall-clock limit of one step's search
 STEP_DETERMINISTIC = 0.05  # deterministic time of one step's search, with `deterministic`
+# With `deterministic`, what a step is charged, in seconds of a quiet machine (`step_work`):
+SECONDS_PER_DETERMINISTIC = 1.0  # per unit of CP-SAT deterministic time
+BUILD_SECONDS_PER_TERM = 5e-6  # per variable, constraint and term of its model (`model_size`)
+STEP_FIXED_SECONDS = 0.012  # per step: drawing it and rating its result
 MIN_STEP_SECONDS = 0.15  # a step with less search time left (after its build) is not started
 MIN_NEIGHBOURHOOD_SECONDS = 1.0  # with less, no step runs (the open demand alone takes 0.2-0.6 s)
 LOOKAHEAD_SLACK = 2 * 3600
@@ -63,6 +71,25 @@ class LnsResult:
     steps: int = 0
     improved: int = 0
     seconds: float = 0.0
+    work: float = 0.0  # with `deterministic`: the work charged (`step_work`), in seconds
+
+
+@dataclass
+class Step:
+    """One neighbourhood re-solved: its new rota (None: the solver found nothing) and its cost."""
+
+    chosen: set[int] | None
+    size: int  # variables, constraints and their terms in its model (`model_size`)
+    deterministic_time: float = 0.0
+    wall: float = 0.0  # seconds of search
+    better: bool = False  # strictly better on the model's terms
+    quick: bool = False  # proved optimal in half its time
+
+
+def step_work(step: Step) -> float:
+    """A step's deterministic cost: its search's deterministic time, its build and its rating."""
+    return (step.deterministic_time * SECONDS_PER_DETERMINISTIC
+            + step.size * BUILD_SECONDS_PER_TERM + STEP_FIXED_SECONDS)
 
 
 @dataclass
@@ -139,7 +166,8 @@ def improve_small(
     stop: threading.Event | None = None,
     like: Greedy | None = None,
 ) -> LnsResult:
-    """Small neighbourhood steps until `budget` (seconds, or deterministic time) is spent."""
+    """Small neighbourhood steps until `budget` (seconds, or with `deterministic` work: `step_work`)
+    is spent."""
     started = time.monotonic()
     result = LnsResult(set(chosen))
     if budget < (STEP_DETERMINISTIC if settings.deterministic else MIN_NEIGHBOURHOOD_SECONDS):
@@ -154,7 +182,7 @@ def improve_small(
     failures: dict[tuple[str, int], int] = defaultdict(int)
     days, engineers = 3, 8
     everyone = list(range(len(scenario.engineers)))
-    spent = setup = 0.0
+    setup = dearest = 0.0
     open_ = demand.open_by_day(result.chosen)
     current = demand.standing(result.chosen)
     callback = ProgressCallback(started, on_progress, stop)
@@ -164,15 +192,15 @@ def improve_small(
         while open_:
             if began is not None and not settings.deterministic:
                 setup = max(setup, time.monotonic() - began - solved)
-            left = budget - (spent if settings.deterministic else time.monotonic() - started)
-            # A step's build and rating (measured: the slowest so far) come out of its time, so
-            # the last step ends within the budget.
-            need = STEP_DETERMINISTIC if settings.deterministic else setup + MIN_STEP_SECONDS
+            left = budget - (result.work if settings.deterministic else time.monotonic() - started)
+            # A step's build and rating (measured: the slowest so far; with `deterministic` the
+            # dearest charged so far) come out of its time, so the last step ends within the budget.
+            need = max(dearest, STEP_DETERMINISTIC) if settings.deterministic \
+                else setup + MIN_STEP_SECONDS
             if left < need or (stop is not None and stop.is_set()):
                 break
             limit = STEP_DETERMINISTIC if settings.deterministic \
                 else min(STEP_SECONDS, left - setup)
-            spent += limit
             began = time.monotonic()
             keys = sorted(open_)
             weights = [open_[k] / (1 + failures[k]) for k in keys]
@@ -189,17 +217,19 @@ def improve_small(
                                free_engs, longest + LOOKAHEAD_SLACK, limit, settings,
                                callback, watcher)
             result.steps += 1
-            solved = step[3] if step is not None else 0.0
-            if step is None:
+            result.work += step_work(step)
+            dearest = max(dearest, step_work(step))
+            solved = step.wall
+            if step.chosen is None:
                 failures[(region_id, day)] += 1
                 continue
-            new, improved, quick, _ = step
+            new = step.chosen
             rated = demand.standing(new)
             if rated > current:  # the core's order (P0 peak, then all minutes) would get worse
                 failures[(region_id, day)] += 1
                 continue
-            improved = improved or rated < current
-            if quick:
+            improved = step.better or rated < current
+            if step.quick:
                 days = min(days + 1, DAYS[1])
                 engineers = min(engineers + 2, ENGINEERS[1])
             else:
@@ -220,9 +250,9 @@ def _solve_step(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], by_eng: dict[int, list[int]],
     chosen: set[int], window: tuple[int, int], engineers: list[int], reach: int, limit: float,
     settings: SearchSettings, callback: ProgressCallback, watcher: StopWatcher,
-) -> tuple[set[int], bool, bool, float] | None:
-    """The neighbourhood re-solved: (new chosen, strictly better, proved in half its time, seconds
-    of search), or None when the solver found nothing (the rota stays as it is)."""
+) -> Step:
+    """The neighbourhood re-solved (its `chosen` None when the solver found nothing: the rota
+    stays as it is)."""
     lo, hi = window
     rows = (lo, min(hi + reach, team.hi))
     free_set = set(engineers)
@@ -239,14 +269,14 @@ def _solve_step(
         sub_cands.append(dataclasses.replace(c, forced=c.forced or (None if inside else "lns"),
                                              var=None))
     if not free:
-        return None
+        return Step(None, len(sub_cands))
     sub = PlanModel(scenario, team, sub_cands)
     for _, rule in HARD_RULES:
         rule(sub)
     add_coverage(sub, rows)
     peak, every = peak_uncovered(sub), uncovered(sub)
     if isinstance(every.expr, int):
-        return None
+        return Step(None, len(sub_cands))
     hint = [1 if i in chosen else 0 for i in positions]
     full = sub.complete_hint(hint)
     before = (peak.value_at(full) or 0, every.value_at(full) or 0)
@@ -269,18 +299,27 @@ def _solve_step(
         params.max_time_in_seconds = limit
     watcher.attach(solver)
     status = solver.solve(sub.model, callback)
+    step = Step(None, model_size(sub), solver.response_proto.deterministic_time, solver.wall_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return step
     values = [int(solver.value(v)) for v in sub.x]
     after_full = sub.complete_hint(values)
     after = (peak.value_at(after_full) or 0, every.value_at(after_full) or 0)
     if after > before:
-        return None
+        return step
     out = set(chosen)
     for k in free:
         out.discard(positions[k])
         if values[k]:
             out.add(positions[k])
-    took = solver.response_proto.deterministic_time if settings.deterministic else solver.wall_time
-    quick = status == cp_model.OPTIMAL and took < limit / 2
-    return out, after < before, quick, solver.wall_time
+    took = step.deterministic_time if settings.deterministic else step.wall
+    return dataclasses.replace(step, chosen=out, better=after < before,
+                               quick=status == cp_model.OPTIMAL and took < limit / 2)
+
+
+def model_size(sub: PlanModel) -> int:
+    """The step model's variables, constraints and their terms: what building it costs."""
+    proto = sub.model.proto
+    return len(proto.variables) + sum(len(c.linear.vars) + len(c.bool_or.literals)
+                                      + len(c.at_most_one.literals) + len(c.exactly_one.literals) + 1
+                                      for c in proto.constraints)

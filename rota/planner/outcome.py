@@ -65,6 +65,15 @@ def standing(team: TeamTime, rota: Rota) -> Standing:
     return Standing(p0_peak // 60, sum(g.seconds for g in gaps) // 60, len(rota.shifts))
 
 
+def open_p0_peak_minutes(team: TeamTime, rota: Rota) -> int:
+    """P0 peak minutes the rota leaves uncovered that are not structural (some rota could cover
+    them): what the peak proof could still gain."""
+    on_call = rota_on_call(rota, team.lo, team.hi)
+    return sum(g.seconds for region in team.scenario.regions
+               for g in sweep_region(team, region, on_call).gaps
+               if g.peak and g.severity == "P0" and not g.structural) // 60
+
+
 def stage_gap(stage: StageResult) -> float | None:
     """The stage's own optimality gap over its whole value (both terms of a two-term stage)."""
     if stage.value is None or stage.bound is None:
