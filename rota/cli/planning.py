@@ -38,12 +38,18 @@ OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Rota file to wr
 def plan(
     scenario: ScenarioArg,
     output: OutputOpt,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search.")] = 60.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help=(
+        "Seconds for the whole plan, model building and report included (with --deterministic: "
+        "work, see there)."))] = 60.0,
     workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     previous: Annotated[Path | None, typer.Option(help="Re-plan with minimal change against this rota.")] = None,
     now: Annotated[str | None, typer.Option(help="Shifts of --previous starting before this never change.")] = None,
-    deterministic: Annotated[bool, typer.Option(help="One worker, fixed seed, repeatable result.")] = False,
+    deterministic: Annotated[bool, typer.Option(help=(
+        "Repeatable: one worker, fixed seed, and --time-limit counts work, not seconds: each step "
+        "is charged by its model's size and the solver's deterministic time, in seconds of a quiet "
+        "2-core machine. The same limit gives the same rota on any machine and load, a longer limit "
+        "is never worse; on a quiet machine the plan ends near its limit, under load later."))] = False,
     report: Annotated[Path | None, typer.Option(help="Also write the plan's report as JSON.")] = None,
     history: Annotated[list[Path] | None, typer.Option(
         "--history", help="An earlier rota (.json), repeatable, earliest first: its burden in the "

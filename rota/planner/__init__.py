@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rota.history import History, kind_seconds
+from rota.history import History
 from rota.limits import PLANNER_CANDIDATE_WORKERS
 from rota.planner.budget import BIG_MODEL_CANDIDATES, Clock
-from rota.planner.build import PlanModel, Term
+from rota.planner.build import PlanModel, Term, carried_minutes
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairswap import fair_swaps
@@ -173,19 +173,20 @@ def improved_start(
         wants_proof = wants_proof and open_p0_peak(scenario, team, cands, start) > 0
     if wants_proof and clock.room_for_proof() and not (stop is not None and stop.is_set()):
         proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop)
-    if proof is not None:
-        cands = with_extra(scenario, team, cands, proof.shifts)
-        base = Greedy(scenario, team, cands)
-        proved = repaired(scenario, team, cands, around(scenario, team, cands, proof.shifts, base),
-                          options, clock, base)
-        if steps is None or rated(scenario, team, cands, proved) < rated(scenario, team, cands, start):
-            start = proved
-        else:  # local search did as well: its rota stays, and the proof's stage is not the plan's
-            proof = None
+        clock.mark("peak_proof")
+        if proof is not None:
+            cands = with_extra(scenario, team, cands, proof.shifts)
+            base = Greedy(scenario, team, cands)
+            proved = repaired(scenario, team, cands,
+                              around(scenario, team, cands, proof.shifts, base), options, clock, base)
+            if steps is None or rated(scenario, team, cands, proved) < rated(scenario, team, cands, start):
+                start = proved
+            else:  # local search did as well: its rota stays, the proof's stage is not the plan's
+                proof = None
         clock.mark("peak_proof")
     if wants_neighbourhoods(options, clock, len(cands)):
         seconds = clock.neighbourhood_seconds() if proof is not None or steps is None \
-            else allowance - steps.seconds
+            else min(allowance - steps.seconds, clock.neighbourhood_seconds())
         more = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
                                   base, seconds)
         start = [cands[i] for i in sorted(more.chosen)]
@@ -275,7 +276,8 @@ def finish(
     search: SearchResult | None, proof: PeakProof | None, floor: list[Candidate], floor_seconds: float,
     clock: Clock, options: PlanOptions, improved: tuple[list[Candidate], LnsResult | None],
 ) -> PlanResult:
-    """The best rota found by the core's gap analysis (P0 peak uncovered, then all uncovered):
+    """The best rota found by the core's gap analysis (P0 peak uncovered, then all uncovered: the
+    one yardstick of every choice between rotas, not the search's weighted terms, see README):
     the search's, local search's (repair and small neighbourhoods), or the constructive start;
     on a tie the later step's (it also improved the comfort terms). Then its report, saying which
     it is."""
@@ -339,23 +341,6 @@ def positions(cands: list[Candidate], shifts: list[Candidate]) -> list[int]:
 def previous_positions(cands: list[Candidate]) -> list[int]:
     """Shifts of the previous rota, earliest first: the constructive start keeps them if it can."""
     return sorted((i for i, c in enumerate(cands) if c.previous), key=lambda i: cands[i].start)
-
-
-# `Candidate` minutes fields and the `rota.history` burden kinds they continue.
-CARRIED_KINDS = {"on_call_min": "on_call", "asleep_min": "asleep", "night_min": "night",
-                 "weekend_min": "weekend", "holiday_min": "public_holiday"}
-
-
-def carried_minutes(scenario: Scenario, history: History | None) -> dict[int, dict[str, int]]:
-    """Burden carried in, per engineer index and `Candidate` minutes field."""
-    if history is None:
-        return {}
-    out = {}
-    for eng, engineer in enumerate(scenario.engineers):
-        burden = history.carried.get(engineer.id)
-        if burden is not None:
-            out[eng] = {field: kind_seconds(burden, kind) // 60 for field, kind in CARRIED_KINDS.items()}
-    return out
 
 
 def build_model(scenario: Scenario, team: TeamTime, cands: list[Candidate],

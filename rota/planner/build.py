@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from rota.history import History, kind_seconds
 from rota.planner.candidates import Candidate
 from rota.scenario import Scenario
 from rota.team import TeamTime
@@ -90,3 +91,20 @@ class PlanModel:
         for i, c in enumerate(self.cands):
             out[(c.eng, c.day)].append(i)
         return out
+
+
+# `Candidate` minutes fields and the `rota.history` burden kinds they continue.
+CARRIED_KINDS = {"on_call_min": "on_call", "asleep_min": "asleep", "night_min": "night",
+                 "weekend_min": "weekend", "holiday_min": "public_holiday"}
+
+
+def carried_minutes(scenario: Scenario, history: History | None) -> dict[int, dict[str, int]]:
+    """Burden carried in, per engineer index and `Candidate` minutes field."""
+    if history is None:
+        return {}
+    out = {}
+    for eng, engineer in enumerate(scenario.engineers):
+        burden = history.carried.get(engineer.id)
+        if burden is not None:
+            out[eng] = {name: kind_seconds(burden, kind) // 60 for name, kind in CARRIED_KINDS.items()}
+    return out

@@ -4,6 +4,7 @@ status that says what was achieved (rota file, report, CLI headline)."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from plan_checker import make_scenario, violations
 import rota.planner as planner
 from rota.cli.planning import _headline
 from rota.planner import PlanOptions, plan
+from rota.planner.budget import FIXED_SECONDS_PER_CANDIDATE, Clock
 from rota.planner.constructive import constructive_start
-from rota.planner.neighbourhoods import LnsResult, improve_small
+from rota.planner.neighbourhoods import LnsResult, OpenDemand, improve_small
 from rota.planner.outcome import ACHIEVED, achievement, standing
 from rota.planner.repair import repair
 from rota.planner.search import SearchResult, StageResult
@@ -153,6 +155,7 @@ def test_with_deterministic_the_same_limit_gives_the_same_rota_and_more_steps_on
     settings = planner.search_settings(PlanOptions(deterministic=True, seed=3), len(cands), 0.0)
     runs = [improve_small(week, team, cands, start, budget, settings) for budget in (0.3, 0.3, 0.6)]
     assert runs[0].chosen == runs[1].chosen and runs[0].steps == runs[1].steps
+    assert runs[0].work == runs[1].work and 0 < runs[0].work <= 0.3  # builds charged, within budget
     assert runs[2].steps > runs[0].steps
 
     def rate(chosen: set[int]) -> Any:
@@ -171,6 +174,61 @@ def test_with_deterministic_more_time_is_never_worse(week: Any) -> None:
 
     assert key(longer) <= key(short)
     assert violations(week, longer.rota) == []
+
+
+def test_a_deterministic_limit_never_gives_the_neighbourhoods_less_work_nor_charges_past_it() -> None:
+    """The example team's size: the work charged grows with the limit and stays within it."""
+    before = 0.0
+    for tenth in range(10, 1200, 5):
+        clock = Clock(tenth / 10, deterministic=True, candidates=51_517)
+        work = clock.neighbourhood_work()
+        assert work >= before
+        before = work
+        comfort = clock.comfort_work()
+        setup = clock.comfort_setup() if comfort else 0.0
+        charged = FIXED_SECONDS_PER_CANDIDATE * clock.candidates + work + setup + comfort
+        assert charged <= max(clock.limit, FIXED_SECONDS_PER_CANDIDATE * clock.candidates) + 1e-9
+        assert clock.room_for_search() == (comfort > 0)
+    assert Clock(60.0, True, candidates=51_517).comfort_work() > 0  # a long limit runs them
+
+
+def test_the_neighbourhoods_get_before_the_proof_what_a_shorter_limit_gives_them() -> None:
+    clock = Clock(60.0, deterministic=False, started=time.monotonic() - 2.0, gather_seconds=0.8)
+    first = clock.neighbourhood_seconds(clock.proof_threshold())
+    shorter = Clock(60.0, deterministic=False, gather_seconds=0.8,
+                    started=time.monotonic() - (60.0 - clock.report_reserve() - clock.proof_threshold()))
+    assert first == pytest.approx(shorter.neighbourhood_seconds(), abs=0.05)
+    assert not shorter.room_for_proof() or shorter.left() >= clock.proof_threshold() - 0.05
+    assert 0 < first < clock.neighbourhood_seconds()
+
+
+def test_the_neighbourhoods_rate_rotas_as_the_core_does(week: Any) -> None:
+    """One yardstick: a step is kept by the same (P0 peak, all uncovered minutes) the final choice
+    and the report use, whatever the search's weights."""
+    team = team_time(week, *horizon_range(week))
+    cands = planner.gather_candidates(week, team, [], [], None)
+    demand = OpenDemand.of(week, team, cands)
+    start = constructive_start(week, team, cands)
+    for chosen in (start, start[::2], start[1::3], []):
+        rota = planner.to_rota(week, cands, SearchResult("FEASIBLE", sorted(chosen)), None)
+        assert demand.standing(set(chosen)) == standing(team, rota).key()
+
+
+def test_no_peak_proof_when_the_start_leaves_no_p0_peak_a_rota_could_cover() -> None:
+    """Two evenings, one engineer: the constructive start covers both peaks, so the proof (which
+    only improves P0 peak) is not run; the model's peak stage still proves the optimum."""
+    scenario = make_scenario(
+        horizon={"start": "2026-12-07", "days": 2},
+        regions=[{"id": "eu", "timezone": "Europe/Berlin",
+                  "peak_windows": [{"start": "19:00", "end": "23:00"}],
+                  "peak": {"severity": "P0", "responders": 1}}],
+        engineers=[{"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]}],
+    )
+    result = plan(scenario, PlanOptions(time_limit_seconds=20.0, workers=2))
+    assert result.report["constructive"]["p0_peak_uncovered_minutes"] == 0
+    assert "peak_proof" not in result.report["phases"] and result.report["model"]["peak_grid"] == "model"
+    assert result.report["stages"][0]["term"] == "peak_uncovered"
+    assert result.report["stages"][0]["status"] == "OPTIMAL"
 
 
 def test_a_plan_proved_optimal_says_so_everywhere() -> None:
