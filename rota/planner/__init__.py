@@ -149,50 +149,39 @@ def improved_start(
     cands: list[Candidate], start: list[Candidate], options: PlanOptions, clock: Clock,
     on_progress: Callable[[Progress], None] | None, stop: threading.Event | None, base: Greedy,
 ) -> tuple[list[Candidate], LnsResult | None, PeakProof | None, list[Candidate], Greedy]:
-    """Local search and the peak proof from the repaired start: (rota, neighbourhood steps, proof,
-    candidates with the proof's shifts, their greedy state).
+    """The peak proof, then local search, from the repaired start: (rota, neighbourhood steps,
+    proof, candidates with the proof's shifts, their greedy state).
 
-    On big models the small neighbourhoods run first, for what they would have if the proof did
-    not fit (`Clock.neighbourhood_seconds`), so a longer limit never gives them less before the
-    proof takes its share: under load the proof can take tens of seconds without improving P0
-    peak. The proof runs only when P0 peak demand the rules could cover is still open (none on
-    M: the start is at the structural bound). After local search its rota replaces the start only
-    when it is better in the core's order (`outcome.Standing`; otherwise it is dropped, its time
-    shown in `phases`); the neighbourhoods then continue from the better of the two.
+    The proof runs only when P0 peak demand some rota could cover is still open (none on M: the
+    start is at the structural bound), and on big models only when it leaves the neighbourhoods at
+    least what they have at the longest limit without it (`Clock.proof_seconds`). There its rota
+    replaces the start only when it is better in the core's order (`outcome.Standing`), that is
+    when it gains P0 peak: completed greedily around the proof's peak-tight shifts it is a poorer
+    start for all demand (measured under load: 60 s plans left more uncovered than 20 s ones,
+    which had no proof), so it is dropped otherwise, its time shown in `phases`. The small
+    neighbourhoods then run from the start kept.
     """
     steps = proof = None
-    wants_proof = options.previous is None and not options.deterministic \
-        and open_p0_peak(scenario, team, cands, start) > 0
-    allowance = clock.neighbourhood_seconds()
-    if len(cands) >= BIG_MODEL_CANDIDATES and options.previous is None and not options.deterministic:
-        most = clock.proof_threshold() if wants_proof else None
-        steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
-                                   base, clock.neighbourhood_seconds(most))
-        start = [cands[i] for i in sorted(steps.chosen)]
-        clock.mark("neighbourhoods")
-        wants_proof = wants_proof and open_p0_peak(scenario, team, cands, start) > 0
-    if wants_proof and clock.room_for_proof() and not (stop is not None and stop.is_set()):
-        proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop)
+    big = len(cands) >= BIG_MODEL_CANDIDATES
+    keep = clock.proof_threshold() if big else 0.0  # what the neighbourhoods need after it
+    if options.previous is None and not options.deterministic and clock.room_for_proof(keep) \
+            and open_p0_peak(scenario, team, cands, start) > 0 and not (stop is not None and stop.is_set()):
+        proof = run_proof(scenario, team, forced, now, options, clock, start, on_progress, stop, keep)
         clock.mark("peak_proof")
         if proof is not None:
             cands = with_extra(scenario, team, cands, proof.shifts)
             base = Greedy(scenario, team, cands)
             proved = repaired(scenario, team, cands,
                               around(scenario, team, cands, proof.shifts, base), options, clock, base)
-            if steps is None or rated(scenario, team, cands, proved) < rated(scenario, team, cands, start):
+            if not big or rated(scenario, team, cands, proved) < rated(scenario, team, cands, start):
                 start = proved
-            else:  # local search did as well: its rota stays, the proof's stage is not the plan's
+            else:  # no P0 peak gained: the start stays, and the proof's stage is not the plan's
                 proof = None
-        clock.mark("peak_proof")
+            clock.mark("peak_proof")
     if wants_neighbourhoods(options, clock, len(cands)):
-        seconds = clock.neighbourhood_seconds() if proof is not None or steps is None \
-            else min(allowance - steps.seconds, clock.neighbourhood_seconds())
-        more = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
-                                  base, seconds)
-        start = [cands[i] for i in sorted(more.chosen)]
-        steps = more if steps is None else LnsResult(
-            more.chosen, steps.steps + more.steps, steps.improved + more.improved,
-            steps.seconds + more.seconds, steps.work + more.work)
+        steps = run_neighbourhoods(scenario, team, cands, start, options, clock, on_progress, stop,
+                                   base, clock.neighbourhood_seconds())
+        start = [cands[i] for i in sorted(steps.chosen)]
         clock.mark("neighbourhoods")
     return start, steps, proof, cands, base
 
@@ -247,10 +236,11 @@ def run_neighbourhoods(
 def run_proof(
     scenario: Scenario, team: TeamTime, forced: list[Candidate], now: int | None,
     options: PlanOptions, clock: Clock, floor: list[Candidate],
-    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None,
+    on_progress: Callable[[Progress], None] | None, stop: threading.Event | None, keep: float = 0.0,
 ) -> PeakProof | None:
-    """The peak proof over the full grid, started from the constructive rota."""
-    settings = search_settings(options, 0, clock.proof_seconds(PEAK_SHARE))
+    """The peak proof over the full grid, started from the constructive rota, leaving `keep`
+    seconds after it."""
+    settings = search_settings(options, 0, clock.proof_seconds(PEAK_SHARE, keep))
     return prove_peak(scenario, team, forced, now, settings, on_progress, stop, start=floor)
 
 

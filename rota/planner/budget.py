@@ -132,18 +132,23 @@ class Clock:
         setup = (BUILD_PER_GATHER + PROOF_PER_GATHER) * self.gather_seconds
         return setup + 2 * MIN_PROOF_SEARCH_SECONDS
 
-    def room_for_proof(self) -> bool:
-        """Whether the peak proof, then the main model and its search, all fit."""
+    def room_for_proof(self, keep: float = 0.0) -> bool:
+        """Whether the peak proof, then the main model and its search, all fit, and at least
+        `keep` seconds are left after the proof (with `keep = proof_threshold()` the
+        neighbourhoods then get at least what they get at the longest limit without the proof)."""
         if self.deterministic:
             return True
-        return self.left() >= self.proof_threshold()
+        after = PROOF_PER_GATHER * self.gather_seconds + MIN_PROOF_SEARCH_SECONDS + keep
+        return self.left() >= max(self.proof_threshold(), after)
 
-    def proof_seconds(self, share: float) -> float:
-        """The proof's search limit: its share of the search time left after both builds."""
+    def proof_seconds(self, share: float, keep: float = 0.0) -> float:
+        """The proof's search limit: its share of the search time left after both builds, at
+        most what leaves `keep` seconds after it."""
         if self.deterministic:
             return self.limit * share
         setup = (BUILD_PER_GATHER + PROOF_PER_GATHER) * self.gather_seconds
-        return max((self.left() - setup) * share, MIN_PROOF_SEARCH_SECONDS)
+        most = self.left() - PROOF_PER_GATHER * self.gather_seconds - keep
+        return max(min((self.left() - setup) * share, most), MIN_PROOF_SEARCH_SECONDS)
 
     def neighbourhood_seconds(self, most: float | None = None) -> float:
         """The small neighbourhoods' share (`neighbourhoods.py`): all that is left when the full

@@ -65,6 +65,7 @@ def test_a_peak_the_rules_keep_open_is_proved_and_names_the_rule() -> None:
     result = plan(scenario, PlanOptions(time_limit_seconds=10.0, workers=2))
     assert [s["term"] for s in result.report["stages"]][:2] == ["peak_uncovered", "uncovered"]
     assert result.report["stages"][0]["status"] == "OPTIMAL"
+    assert result.report["model"]["peak_grid"] == "full"  # the open peak is not structural: proved
     open_peaks = [g for g in result.report["gaps"] if g["peak"] and not g["structural"]]
     assert sum(g["minutes"] for g in open_peaks) == 4 * 60  # five on, one off, one on
     assert all(g["rules_forbid_more"] for g in open_peaks)
