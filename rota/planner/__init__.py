@@ -4,8 +4,9 @@ Nothing of OR-Tools leaves this package. The model is candidate shifts (`candida
 rules (`rules.py`), coverage rows on an aggregated grid (`grid.py`) and named objective terms
 (`objective.py`) minimised in lexicographic order by staged solves (`search.py`); the report
 (`summary.py`, `explain.py`) re-checks the result with the core's own gap analysis. A fresh plan
-first solves the peak stage alone over every shift the rules allow (`peakproof.py`), so the peak
-optimum it keeps is proved over the full start and length grid, not only the model's thinned one.
+whose start leaves P0 peak demand open that a rota could cover first solves the peak stage alone
+over every shift the rules allow (`peakproof.py`), so the peak optimum it keeps is proved over the
+full start and length grid, not only the model's thinned one (`improved_start`).
 """
 
 from __future__ import annotations
