@@ -6,16 +6,20 @@ check; only when it moved is the state reloaded and the index rebuilt. The check
 when `ROTA_REVISION_CHECK_SECONDS` is 0 (on PostgreSQL the `now` path makes it asynchronously,
 `rota.store.revisions`); otherwise an entry checked less than that long ago is
 used as is (a write by another process then shows after at most that delay; writes through this
-process drop the entry at once, see `forget`).
+process replace the entry before they answer, see `writing`).
 
 The index spans the scenario's horizon and is built with the entry; an instant outside the horizon
 is answered without it (`outside_horizon`, `rota.now`). `NowIndex` fills small caches lazily, so
 queries on one index are serialised by a lock (they take microseconds).
-Loading a team's entry (the index build: seconds for a 2,000-engineer year) holds that team's
-lock only, and while it loads, the team's other requests are answered from its previous entry
-(the state before the write: a published version, never a mix) instead of waiting, so a publish
-every second does not stall `now`. A sequential client sees its own write: its next request
-finds nobody loading and loads the new state itself.
+
+A write through this process builds the new entry itself before it answers (`writing`): its
+client's next request finds the new state in place (read-your-writes), and no reader ever waits
+for an index build after a write. From the write's start until the new entry is in place, and while
+a request loads a state written by another process, the team's other requests are answered from
+its previous entry (the state before the write: a published version, never a mix) on the event
+loop, without waiting or a thread hop (`check_async`). A request that finds a newer revision and
+nothing under way loads it (holding that team's lock only: a big team's build, seconds for a
+2,000-engineer year, never holds up another team), so a write by another process shows at once.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from rota.errors import NotFound
 from rota.now import NowIndex
@@ -67,6 +75,7 @@ class CurrentCache:
         self._entries: dict[str, Current] = {}
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
+        self._writes: dict[str, int] = {}
         self._reader: AsyncRevisionReader | None = None
 
     @property
@@ -102,9 +111,15 @@ class CurrentCache:
                 self._reader = AsyncRevisionReader(self.store.engine.url.render_as_string(False))
             revision = await self._reader.read(team)
         if revision != entry.revision:
-            return None
+            # a newer state being written or loaded here: answer from the last (a published one)
+            return entry if revision is not None and self.busy(team) else None
         entry.checked = checked
         return entry
+
+    def busy(self, team: str) -> bool:
+        """Whether this process is writing the team or loading its newer state."""
+        lock = self._loading.get(team)
+        return self._writes.get(team, 0) > 0 or (lock is not None and lock.locked())
 
     async def aclose(self) -> None:
         if self._reader is not None:
@@ -144,11 +159,64 @@ class CurrentCache:
                 lock = self._loading[team] = threading.Lock()
             return lock
 
-    def forget(self, team: str) -> None:
-        """After this process committed a change to a team: check its entry on the next use.
+    @contextmanager
+    def writing(self, team: str) -> Iterator[None]:
+        """Around a write to a team through this process (blocking: call off the loop).
 
-        The entry is kept: while one request loads the new state, others are answered from it.
+        From its start the team's `now` requests are answered from the current entry; once the
+        body has committed, the new state is loaded here, so the write answers only when its
+        state is in place. A body that raises leaves the entry to be checked on its next use.
         """
+        self._begin(team)
+        try:
+            yield
+            self.refresh(team)
+        except BaseException:
+            self.forget(team)
+            raise
+        finally:
+            self._end(team)
+
+    @asynccontextmanager
+    async def writing_async(self, team: str) -> AsyncIterator[None]:
+        """`writing` from the event loop: the new state is loaded in the thread pool."""
+        self._begin(team)
+        try:
+            yield
+            await run_in_threadpool(self.refresh, team)
+        except BaseException:
+            self.forget(team)
+            raise
+        finally:
+            self._end(team)
+
+    def refresh(self, team: str) -> Current:
+        """The team's state loaded now, unless the entry already holds the store's revision."""
+        with self._team_lock(team):
+            checked = time.monotonic()
+            revision = self.store.teams.state_revision(team)
+            entry = self._entries.get(team)
+            if entry is None or entry.revision < revision:
+                entry = self._load(team)
+                self._entries[team] = entry
+            entry.checked = checked
+            return entry
+
+    def _begin(self, team: str) -> None:
+        with self._lock:
+            self._writes[team] = self._writes.get(team, 0) + 1
+
+    def _end(self, team: str) -> None:
+        with self._lock:
+            left = self._writes[team] - 1
+            if left:
+                self._writes[team] = left
+            else:
+                del self._writes[team]
+
+    def forget(self, team: str) -> None:
+        """Check the team's entry against the store on its next use (kept: while a request loads
+        the new state, others are answered from it)."""
         entry = self._entries.get(team)
         if entry is not None:
             entry.checked = float("-inf")

@@ -1,6 +1,7 @@
 """What a change (leave, an override) does to a rota's gaps: uncovered time it opens and closes.
 
-Both states are analysed over the same window with `rota.report.gap_report`; `opens` is uncovered
+Both states' gaps are found over the same window as `rota.report.gap_report` finds them
+(`window_gaps`: the gaps alone, not the rest of the report); `opens` is uncovered
 time only the new state has (with the new gap's cause), `closes` uncovered time only the old one
 had (with the old gap's cause).
 """
@@ -11,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from rota.coverage import Gap
-from rota.report import gap_report, minutes
+from rota.report import minutes, window_gaps
 from rota.rotafile import Rota
 from rota.scenario import Scenario
 from rota.spans import Span, iso_z, merge, subtract
@@ -20,8 +21,8 @@ from rota.spans import Span, iso_z, merge, subtract
 def gap_changes(before: tuple[Scenario, Rota], after: tuple[Scenario, Rota], lo: dt.datetime,
                 hi: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(opens, closes) over [lo, hi)."""
-    old = gap_report(*before, lo, hi).gaps
-    new = gap_report(*after, lo, hi).gaps
+    old = window_gaps(*before, lo, hi)
+    new = window_gaps(*after, lo, hi)
     return uncovered_minus(new, old), uncovered_minus(old, new)
 
 

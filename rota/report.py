@@ -38,7 +38,7 @@ from rota.limits import MAX_HORIZON_DAYS
 from rota.oncall import rota_on_call
 from rota.rotafile import Rota
 from rota.scenario import SEVERITIES, Scenario, Severity
-from rota.spans import Span, iso_z
+from rota.spans import Instant, Span, iso_z
 from rota.team import TeamTime, analysis_range, horizon_range, team_time
 from rota.violations import Violation, rota_violations, violation_spans
 from rota.within_rules import p0_peak_within_rules
@@ -179,15 +179,8 @@ def gap_report(
 ) -> GapReport:
     """Every gap of `rota` in [start, end) (default: the horizon) clipped to the horizon, with
     summaries; see the module's docstring for a window outside the horizon."""
-    lo, hi = analysis_range(scenario, start, end)
-    if hi <= lo:
-        raise InvalidInput([FieldError("to", "the window ends before it starts")], "window")
-    if hi - lo > MAX_HORIZON_DAYS * 86400:
-        raise InvalidInput([FieldError("to", f"a window spans at most {MAX_HORIZON_DAYS} days")], "window")
-    if region is not None and region not in scenario.region_by_id:
-        raise NotFound(f"no region {region!r} in team {scenario.team!r}")
+    lo, hi, c_lo, c_hi = _window(scenario, start, end, region)
     h_lo, h_hi = horizon_range(scenario)
-    c_lo, c_hi = max(lo, h_lo), min(hi, h_hi)
     if c_hi <= c_lo:
         return GapReport(scenario.team, lo, hi, rota.version, [], [], [], [], [], None, [],
                          (h_lo, h_hi), outside_horizon=True)
@@ -197,14 +190,46 @@ def gap_report(
     return replace(report, requested=(lo, hi))
 
 
+def window_gaps(scenario: Scenario, rota: Rota, start: dt.datetime,
+                end: dt.datetime) -> list[Gap]:
+    """`gap_report(scenario, rota, start, end).gaps` alone: no coverage summaries, burden,
+    violations or hiring, which cost ten times the gaps (what a change opens and closes needs
+    only these)."""
+    _, _, c_lo, c_hi = _window(scenario, start, end, None)
+    if c_hi <= c_lo:
+        return []
+    team = team_time(scenario, c_lo, c_hi)
+    on_call = rota_on_call(rota, team.lo, team.hi)
+    return _gaps([sweep_region(team, r, on_call) for r in scenario.regions], None)
+
+
+def _window(scenario: Scenario, start: dt.datetime | None, end: dt.datetime | None,
+            region: str | None) -> tuple[Instant, Instant, Instant, Instant]:
+    """The window asked (lo, hi) and its part inside the horizon (empty when outside), checked."""
+    lo, hi = analysis_range(scenario, start, end)
+    if hi <= lo:
+        raise InvalidInput([FieldError("to", "the window ends before it starts")], "window")
+    if hi - lo > MAX_HORIZON_DAYS * 86400:
+        raise InvalidInput([FieldError("to", f"a window spans at most {MAX_HORIZON_DAYS} days")], "window")
+    if region is not None and region not in scenario.region_by_id:
+        raise NotFound(f"no region {region!r} in team {scenario.team!r}")
+    h_lo, h_hi = horizon_range(scenario)
+    return lo, hi, max(lo, h_lo), min(hi, h_hi)
+
+
+def _gaps(sweeps: list[RegionSweep], severity: Severity | None) -> list[Gap]:
+    gaps = [g for s in sweeps for g in s.gaps if severity is None or g.severity == severity]
+    gaps.sort(key=lambda g: (g.start, g.region))
+    return gaps
+
+
 def report_from(
     team: TeamTime, rota: Rota, region: str | None = None, severity: Severity | None = None
 ) -> GapReport:
     on_call = rota_on_call(rota, team.lo, team.hi)
     regions = [r for r in team.scenario.regions if region is None or r.id == region]
     sweeps = [sweep_region(team, r, on_call) for r in regions]
-    gaps = [g for s in sweeps for g in s.gaps if severity is None or g.severity == severity]
-    gaps.sort(key=lambda g: (g.start, g.region))
+    gaps = _gaps(sweeps, severity)
     serving = {e.id for e in team.scenario.engineers if region is None or region in e.regions}
     violations = [v for v in rota_violations(team.scenario, rota)
                   if v.end > team.lo and v.start < team.hi and v.engineer in serving]

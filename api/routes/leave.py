@@ -41,9 +41,10 @@ async def put_leave(team: str, request: Request, response: Response, services: S
         scenario, revision = services.store.teams.scenario(team)
         result = import_leave(text, kind, scenario, strict)
         if result.changed:
-            revision = services.store.teams.put_scenario(
-                result.scenario, expected if expected is not None else revision, token.label or token.id)
-            services.current.forget(team)
+            with services.current.writing(team):
+                revision = services.store.teams.put_scenario(
+                    result.scenario, expected if expected is not None else revision,
+                    token.label or token.id)
         rota = services.current.get(team).rota
         return {**result.to_json(), "revision": revision, **leave_gap_changes(result, rota)}
 

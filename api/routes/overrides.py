@@ -61,8 +61,8 @@ def add_override(team: str, body: Annotated[OverrideIn, Body()], services: Servi
     current = services.current.get(team)
     override = _checked(body, current.scenario)
     before = current.rota or Rota(team=team, version=0)
-    stored = services.store.teams.add_override(team, override, token.label or token.id)
-    services.current.forget(team)
+    with services.current.writing(team):
+        stored = services.store.teams.add_override(team, override, token.label or token.id)
     after = before.with_overrides((*before.overrides, stored))
     opens, closes = _gap_diff(current.scenario, before, after, stored)
     return {"override": stored.model_dump(mode="json", exclude_none=True),
@@ -74,8 +74,8 @@ def add_override(team: str, body: Annotated[OverrideIn, Body()], services: Servi
 def delete_override(team: str, override_id: str, services: ServicesDep,
                     _token: PlanAccess) -> Response:
     """Remove an override the team added (overrides inside an uploaded version stay)."""
-    services.store.teams.delete_override(team, override_id)
-    services.current.forget(team)
+    with services.current.writing(team):
+        services.store.teams.delete_override(team, override_id)
     return Response(status_code=204)
 
 

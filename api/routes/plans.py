@@ -134,9 +134,9 @@ def publish_plan(team: str, plan_id: str, response: Response, services: Services
             f"demand uncovered, more than the current rota version {against['current_version']} "
             f"({against['current_p0_peak_uncovered_minutes']}); publish with ?force=true or "
             '{"force": true} to replace it anyway')
-    version = publish_checked(services, rota, f"plan:{plan_id}", token.label or token.id,
-                              expected, revision, plan_id=plan_id)
-    services.current.forget(team)
+    with services.current.writing(team):
+        version = publish_checked(services, rota, f"plan:{plan_id}", token.label or token.id,
+                                  expected, revision, plan_id=plan_id)
     response.headers["ETag"] = current_etag(services, team)
     return {"team": team, "version": version, "plan": plan_id, "against_current": against}
 

@@ -62,13 +62,14 @@ async def put_rota(team: str, request: Request, services: ServicesDep, token: Pl
         seconds = READ_SECONDS + text.count("BEGIN:VEVENT") * READ_SECONDS_PER_EVENT
         rota, unmatched = await run_in_threadpool(call_with_deadline, seconds, without_gc,
                                                   read_rota, text, kind, scenario)
-        version = await run_in_threadpool(publish_if_current, services.store, rota,
-                                          "upload:text/calendar", by, expected, revision)
+        async with services.current.writing_async(team):
+            version = await run_in_threadpool(publish_if_current, services.store, rota,
+                                              "upload:text/calendar", by, expected, revision)
         body = await run_in_threadpool(published, team, version, len(rota.shifts), unmatched)
     else:
-        body = await services.uploads.run(len(text), store_rota, team, text, kind, expected,
-                                          revision, by)
-    services.current.forget(team)
+        async with services.current.writing_async(team):
+            body = await services.uploads.run(len(text), store_rota, team, text, kind, expected,
+                                              revision, by)
     tag = await run_in_threadpool(current_etag, services, team)
     return Response(body, 201, {"ETag": tag}, media_type="application/json")
 

@@ -94,9 +94,9 @@ async def put_team(team: str, request: Request, response: Response, services: Se
         raise LimitExceeded(f"a YAML scenario is limited to {YAML_BODY_BYTES // 2**20} MiB over "
                             f"HTTP (YAML reads ten times slower than JSON); send it as JSON, "
                             f"up to {services.settings.max_body_bytes // 2**20} MiB")
-    revision = await services.uploads.run(len(text), store_scenario, team, text, expected,
-                                          token.label or token.id)
-    services.current.forget(team)
+    async with services.current.writing_async(team):
+        revision = await services.uploads.run(len(text), store_scenario, team, text, expected,
+                                              token.label or token.id)
     response.status_code = 201 if revision == 1 else 200
     response.headers["ETag"] = etag(revision)
     return {"team": team, "revision": revision}

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rota.coverage import CAUSES
-from rota.report import gap_report
+from rota.report import gap_report, window_gaps
 from rota.rotafile import Override, Rota, Shift
 from rota.spans import from_ts, to_ts
 from rota.validation import parse_scenario
@@ -281,3 +281,15 @@ def test_replacing_someone_by_an_identical_twin_changes_no_coverage(case, first,
     before = gap_report(s, rota)
     after = gap_report(s, rota.with_overrides((*rota.overrides, swap)))
     assert [r.covered_seconds for r in after.regions] == [r.covered_seconds for r in before.regions]
+
+
+@PROPERTY
+@given(team_and_rota(), st.integers(-2 * 96, (HORIZON_DAYS + 1) * 96), st.integers(1, 4 * 96))
+def test_window_gaps_are_the_reports_gaps(case, first, quarters):
+    """What an override or leave opens and closes is found from `window_gaps`, the report's gaps
+    computed alone: the same gaps for any window, inside, across or outside the horizon."""
+    team, rota = case
+    s = parse_scenario(team)
+    lo = START + dt.timedelta(minutes=15 * first)
+    hi = lo + dt.timedelta(minutes=15 * quarters)
+    assert window_gaps(s, rota, lo, hi) == gap_report(s, rota, lo, hi).gaps
