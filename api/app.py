@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from rota.jobs import Planner, PlanQueue
 from rota.store import Store
-from rota_api import heap, openapi, problems
+from rota_api import gil, heap, openapi, problems
 from rota_api.auth import TokenCheck
 from rota_api.bodylimit import BodyLimit
 from rota_api.compat import opsgenie, pagerduty
@@ -93,9 +93,11 @@ def create_app(settings: Settings | None = None, *, planner: Planner | None = No
 
 def serving_app() -> FastAPI:
     """`rota serve`'s factory (each serving process): `create_app()` with its code frozen out of
-    the garbage collector's walks (`rota_api.heap`) and its upload process started."""
+    the garbage collector's walks (`rota_api.heap`), a short interpreter switch interval
+    (`rota_api.gil`) and its upload process started."""
     app = create_app(warm=True)
     heap.freeze_code()
+    gil.prefer_the_loop()
     return app
 
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from rota.cli.service import APP_FACTORY
 
@@ -30,3 +32,23 @@ def test_code_is_frozen_and_later_cycles_are_still_collected() -> None:
 
 def test_rota_serve_builds_its_apps_with_the_frozen_code() -> None:
     assert APP_FACTORY == "rota_api.app:serving_app"
+
+
+SERVING = """
+import sys
+from pathlib import Path
+from rota_api.app import serving_app
+from rota_api.gil import SWITCH_SECONDS
+before = sys.getswitchinterval()
+serving_app()
+print(before, sys.getswitchinterval(), SWITCH_SECONDS)
+"""
+
+
+def test_a_serving_process_hands_the_interpreter_back_to_its_loop_quickly(tmp_path: Path) -> None:
+    env = {**os.environ, "ROTA_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+           "ROTA_UPLOAD_PROCESSES": "0"}
+    run = subprocess.run([sys.executable, "-c", SERVING], capture_output=True, text=True,
+                         check=True, env=env)
+    before, after, wanted = (float(x) for x in run.stdout.split())
+    assert before == 0.005 and after == wanted <= 0.001
