@@ -8,7 +8,9 @@ with history (each plan gets the months before it as `--history` would give them
 scenario's 90-day look-back) and without (each month balanced alone). After each month it prints
 the spread (max - min across engineers) of cumulative night hours, weekend hours and their sum,
 per 40 h of weekly capacity; then the largest such spread inside one office group ("twins"), the
-fairness swaps made and how many shifts the two plans of the month differ by. Target: with
+fairness swaps and burden moves made (`fairness_swaps`: twins plus across groups) and how many
+shifts the two plans of the month differ by; at the end, the largest night + weekend time some
+engineer carried that nobody else could have taken (`rota.forced`), the part no planner can move. Target: with
 history, the spread after six months is no larger than after the first month. Plans are
 `--deterministic` (one worker, deterministic time limit), so both
 runs share their first month and a rerun repeats the figures whatever else loads the machine.
@@ -133,6 +135,7 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
     twins: dict[bool, float] = {}
     swaps: dict[bool, int] = {}
     shifts: dict[bool, set[tuple[str, object]]] = {}
+    forced: dict[bool, dict[str, float]] = {True: {}, False: {}}
     for k, scenario in enumerate(scenarios):
         seconds = {}
         for mode in (True, False):
@@ -142,6 +145,7 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
                 seconds[False] = seconds[True]
                 row[False] = row[True]
                 twins[False], swaps[False], shifts[False] = twins[True], swaps[True], shifts[True]
+                forced[False] = dict(forced[True])
                 continue
             history = carried_in(scenario, rotas[mode]) if mode else None  # type: ignore[arg-type]
             began = time.perf_counter()
@@ -159,7 +163,12 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
             sums = [n + w for n, w in figures.values()]
             row[mode] = (spread(nights), spread(weekends), spread(sums))
             twins[mode] = twin_spread(base, figures)
-            swaps[mode] = int(result.report["fairness_swaps"]["moved"])
+            moves = result.report["fairness_swaps"]
+            swaps[mode] = int(moves["moved"]) + int(moves.get("across_groups", 0))
+            for line in result.report["carried"]["forced"]:
+                per = 40 / base.weekly_hours_cap(base.engineer_by_id[line["engineer"]])
+                forced[mode][line["engineer"]] = forced[mode].get(line["engineer"], 0.0) + per * (
+                    line["night_hours"] + line["weekend_hours"])
             shifts[mode] = {(s.engineer, s.start) for s in result.rota.shifts}
         if k == 0:
             first_month = dict(row)
@@ -168,6 +177,10 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
               f"{wo[0]:15.1f} {wo[1]:8.1f} {wo[2]:7.1f} | {twins[True]:6.1f} {twins[False]:6.1f} | "
               f"{swaps[True]:3d} {swaps[False]:3d} | {len(shifts[True] ^ shifts[False]) // 2:4d} | "
               f"{seconds[True]:.0f}, {seconds[False]:.0f}", flush=True)
+    most = max(forced[True].items(), key=lambda kv: kv[1], default=("nobody", 0.0))
+    print(f"forced (on call where nobody else serving the region could answer, `rota.forced`), "
+          f"night + weekend per 40 h over {months} months with history: most {most[1]:.1f} "
+          f"({most[0]}); {len(forced[True])} engineers have some")
     met = row[True][2] <= first_month[True][2]
     print(f"after {months} months: with history the night+weekend spread is {row[True][2]:.1f} h per 40 h "
           f"against {first_month[True][2]:.1f} after the first month (target: no larger): "
