@@ -15,6 +15,12 @@ history, the spread after six months is no larger than after the first month. Pl
 `--deterministic` (one worker, deterministic time limit), so both
 runs share their first month and a rerun repeats the figures whatever else loads the machine.
 
+Bounds (`bounds`): the first month's plan as above, then how much of its night + weekend spread
+coverage forces: CP-SAT over the plan's candidates and rules with peak and all-demand coverage held
+at the plan's (`rota.planner.spread_bounds`): the least its most burdened engineer could carry,
+the most its least burdened could take on, the least spread; and the part nobody else could take
+(`rota.forced`).
+
 Calibration recovery (`bench/months_calibration.py`): a known response model for every engineer of
 the example team and every band (the minutes within which they answer 90% of pages), drawn alone
 per engineer-band (`independent`) or with an engineer effect shared by their bands (`shared`);
@@ -25,6 +31,7 @@ estimates within 10% of the model per sample-size group (target: within 10% for 
 samples), next to the best any estimator could do.
 
     python bench/months.py fairness [--months 6] [--time-limit 20] [--seed 7]
+    python bench/months.py bounds [--time-limit 20] [--seed 7] [--bound-seconds 150]
     python bench/months.py calibration [--seeds 1-20] [--sigmas 0.1,0.2,0.3] [--models independent,shared]
 """
 
@@ -195,9 +202,33 @@ def seed_list(text: str) -> list[int]:
     return [int(x) for x in text.split(",")]
 
 
+def fairness_bounds(time_limit: float, seed: int, seconds: float) -> None:
+    """The first month's plan (as `fairness` plans it), then how much of its night + weekend spread
+    coverage forces (`rota.planner.spread_bounds`) and the part nobody else could take."""
+    from rota.planner import PlanOptions, plan, spread_bounds
+
+    base = load_scenario(EXAMPLE)
+    starts = month_starts(1)
+    leave = spread_leave(base, starts[0], month_starts(6)[-1], random.Random(seed))
+    scenario = month_scenario(base, starts[0], starts[1], leave)
+    result = plan(scenario, PlanOptions(time_limit_seconds=time_limit, deterministic=True, seed=0))
+    print(f"bounds on {starts[0]:%B %Y}'s plan (--deterministic --time-limit {time_limit:g}), "
+          f"coverage held at the plan's (P0 peak, then all demand), comfort not held, "
+          f"{seconds:g} s of CP-SAT each; night + weekend hours per 40 h of weekly capacity")
+    for b in spread_bounds(scenario, result.rota, seconds):
+        who = f" ({b.engineer})" if b.engineer else ""
+        print(f"  {b.question}{who}: the plan {b.rota_value:g}, found {b.found}, bound {b.bound} "
+              f"({b.status})")
+    for line in result.report["carried"]["forced"][:3]:
+        print(f"  forced: {line['sentence']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", choices=["fairness", "calibration", "all"], default="all")
+    parser.add_argument("part", nargs="?", choices=["fairness", "bounds", "calibration", "all"],
+                        default="all")
+    parser.add_argument("--bound-seconds", type=float, default=150.0,
+                        help="bounds: CP-SAT seconds for each of the three questions")
     parser.add_argument("--seeds", default="1-20",
                         help="calibration: seeds, comma-separated or a range FIRST-LAST (a row each up to 5)")
     parser.add_argument("--sigmas", default="0.1,0.2,0.3",
@@ -212,6 +243,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.part in ("fairness", "all"):
         fairness_months(args.months, args.time_limit, args.seed)
+    if args.part == "bounds":
+        fairness_bounds(args.time_limit, args.seed, args.bound_seconds)
     if args.part in ("calibration", "all"):
         calibration_recovery(load_scenario(EXAMPLE), seed_list(args.seeds),
                              [float(x) for x in args.sigmas.split(",")], args.models.split(","))

@@ -24,6 +24,7 @@ from rota.planner.budget import BIG_MODEL_CANDIDATES, Clock
 from rota.planner.build import PlanModel, Term, carried_minutes
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy, constructive_start
+from rota.planner.fairbound import Bound, spread_bounds
 from rota.planner.fairswap import fair_swaps
 from rota.planner.gathering import check_limits, forced_candidates, gather_candidates, with_extra
 from rota.planner.grid import add_coverage
@@ -55,7 +56,7 @@ from rota.scenario import Scenario
 from rota.spans import to_ts
 from rota.team import TeamTime, horizon_range, team_time
 
-__all__ = ["PlanOptions", "PlanResult", "Progress", "plan"]
+__all__ = ["Bound", "PlanOptions", "PlanResult", "Progress", "plan", "spread_bounds"]
 
 # Re-planning spends most of its time on coverage and minimal change (one stage, see objective.py);
 # the comfort terms may then only rearrange within that many changes.
