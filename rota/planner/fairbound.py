@@ -64,6 +64,8 @@ def spread_bounds(scenario: Scenario, rota: Rota, seconds: float, workers: int =
         pm.model.add(expr <= high)
         pm.model.add(expr >= low)
     spread = values[top] - values[bottom]
+    hint = [*hint, *[0] * (len(pm.model.proto.variables) - len(hint))]
+    hint[high.index], hint[low.index] = values[top], values[bottom]
     out.append(_solve(pm, hint, high - low, True, seconds, workers, "least_spread", None, spread))
     return out
 
