@@ -9,7 +9,12 @@ A burden move takes one shift of an engineer and hands what it covers to anyone 
   than required) if the shift went;
 - the shift goes to one candidate of any engineer (its owner included: a shorter shift the same
   day) that covers every needed slot, qualifying there for that region (serving it, not on leave,
-  fast enough in their band), or, when nothing of it is needed, it is simply dropped;
+  fast enough in their band); or its regions are split among two or three such takers (a shift
+  serving three regions that nobody else serves together); or, when nothing of it is needed, it
+  is simply dropped. Each taker gets their shortest candidate that covers their part;
+- for the `HOT` most burdened, when no hand-over works: an exchange, the shift going to an
+  engineer who serves one of its regions and one of theirs within `EXCHANGE_REACH` going to the
+  owner or others, the same way;
 - the taker's shifts with it keep every rule between shifts (`constructive.Rules`: one a day,
   rest, weekly hours, consecutive days; leave, holidays, lengths and start steps hold for every
   candidate).
@@ -17,7 +22,7 @@ A burden move takes one shift of an engineer and hands what it covers to anyone 
 So in no region and no slot does the number of qualified responders on call fall below what it
 was or below what is required: coverage (P0 peak, then all demand, as the core's gap analysis
 counts it, and the model's weighted shortfall) is never worse, and the result is checked against
-the core's sweep at the end (`fairswap.py`). Nobody is woken for fairness: a move may not raise the
+the core's sweep at the end (`coverage_key`; the rota is left as it was if it were worse). Nobody is woken for fairness: a move may not raise the
 team's minutes on call asleep. Minutes outside working hours may rise; balancing burden across
 periods is worth that (the report says how many).
 
