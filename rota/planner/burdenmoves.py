@@ -19,12 +19,12 @@ A burden move takes one shift of an engineer and hands what it covers to anyone 
   rest, weekly hours, consecutive days; leave, holidays, lengths and start steps hold for every
   candidate).
 
-So in no region and no slot does the number of qualified responders on call fall below what it
-was or below what is required: coverage (P0 peak, then all demand, as the core's gap analysis
-counts it, and the model's weighted shortfall) is never worse, and the result is checked against
-the core's sweep at the end (`coverage_key`; the rota is left as it was if it were worse). Nobody is woken for fairness: a move may not raise the
-team's minutes on call asleep. Minutes outside working hours may rise; balancing burden across
-periods is worth that (the report says how many).
+So in no region and no slot does the number of qualified responders on call fall below what it was
+or below what is required: coverage (P0 peak, then all demand, as the core's gap analysis counts
+it, and the model's weighted shortfall) is never worse, and the result is checked against the
+core's sweep at the end (`coverage_key`; the rota is left as it was if it were worse). Nobody is
+woken for fairness: a move may not raise the team's minutes on call asleep. Minutes outside working
+hours may rise; balancing burden across periods is worth that (the report says how many).
 
 A move is made when it lowers the spread of burden: the sum over the kinds (on call, asleep,
 night, weekend, public holiday; carried in from earlier rotas plus planned, per 40 h of weekly
