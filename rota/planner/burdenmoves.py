@@ -79,6 +79,8 @@ def burden_moves(scenario: Scenario, team: TeamTime, cands: list[Candidate], cho
                  history: History | None, deadline: float | None = None) -> MoveResult:
     """`chosen` (positions in `cands`, a rota keeping every rule) with shifts moved, trimmed or
     dropped where that lowers the spread of burden, coverage never worse in any slot."""
+    if deadline is not None and time.monotonic() > deadline:
+        return MoveResult(sorted(chosen), 0, 0, 0, 0)
     state = _State(scenario, team, cands, chosen, history)
     for _ in range(MAX_ROUNDS):
         gained = False

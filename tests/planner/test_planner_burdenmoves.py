@@ -127,3 +127,11 @@ def test_partitions_of_the_regions_among_takers() -> None:
     assert partitions(["a"]) == [[["a"]]]
     assert len(partitions(["a", "b", "c"])) == 5  # Bell number
     assert partitions(["a", "b", "c"])[0] == [["a", "b", "c"]]
+
+
+def test_past_the_deadline_nothing_moves() -> None:
+    s = team({"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+             {"id": "ben", "timezone": "Europe/London", "regions": ["eu"]})
+    t, cands = setup(s)
+    got = burden_moves(s, t, cands, [0, 1, 2], carried(s, "ana", 12), deadline=0.0)
+    assert got.chosen == [0, 1, 2] and got.moved == 0
