@@ -168,27 +168,42 @@ class CurrentCache:
         state is in place. A body that raises leaves the entry to be checked on its next use.
         """
         self._begin(team)
+        failed = False
         try:
             yield
-            self.refresh(team)
         except BaseException:
+            failed = True
             self.forget(team)
             raise
         finally:
+            if not failed:
+                self._refresh_after_write(team)
             self._end(team)
 
     @asynccontextmanager
     async def writing_async(self, team: str) -> AsyncIterator[None]:
         """`writing` from the event loop: the new state is loaded in the thread pool."""
         self._begin(team)
+        failed = False
         try:
             yield
-            await run_in_threadpool(self.refresh, team)
         except BaseException:
+            failed = True
             self.forget(team)
             raise
         finally:
+            if not failed:
+                await run_in_threadpool(self._refresh_after_write, team)
             self._end(team)
+
+    def _refresh_after_write(self, team: str) -> None:
+        """The committed write's state loaded; if that fails (another writer of the same team in
+        between, the store briefly away), the write still stands: its entry is checked on the
+        next use instead."""
+        try:
+            self.refresh(team)
+        except Exception:
+            self.forget(team)
 
     def refresh(self, team: str) -> Current:
         """The team's state loaded now, unless the entry already holds the store's revision."""
