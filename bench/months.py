@@ -8,8 +8,9 @@ with history (each plan gets the months before it as `--history` would give them
 scenario's 90-day look-back) and without (each month balanced alone). After each month it prints
 the spread (max - min across engineers) of cumulative night hours, weekend hours and their sum,
 per 40 h of weekly capacity; then the largest such spread inside one office group ("twins"), the
-fairness swaps and burden moves made (`fairness_swaps`: twins plus across groups) and how many
-shifts the two plans of the month differ by; at the end, the largest night + weekend time some
+fairness swaps and burden moves made (`fairness_swaps`: twins plus across groups; with history
+the plans also run fairness neighbourhoods, `rota/planner/fairsteps.py`) and how many shifts the
+two plans of the month differ by; at the end, the largest night + weekend time some
 engineer carried that nobody else could have taken (`rota.forced`), the part no planner can move. Target: with
 history, the spread after six months is no larger than after the first month. Plans are
 `--deterministic` (one worker, deterministic time limit), so both

@@ -51,6 +51,11 @@ class History:
     carried: dict[str, Burden] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
+    @property
+    def carries(self) -> bool:
+        """Whether any earlier rota put on-call time inside the window."""
+        return any(b.on_call_seconds > 0 for b in self.carried.values())
+
     def seconds(self, engineer: str, kind: str) -> int:
         """Carried-in seconds of one burden kind (0 for an engineer with no history)."""
         burden = self.carried.get(engineer)

@@ -6,7 +6,9 @@ rules (`rules.py`), coverage rows on an aggregated grid (`grid.py`) and named ob
 (`summary.py`, `explain.py`) re-checks the result with the core's own gap analysis. A fresh plan
 whose start leaves P0 peak demand open that a rota could cover first solves the peak stage alone
 over every shift the rules allow (`peakproof.py`), so the peak optimum it keeps is proved over the
-full start and length grid, not only the model's thinned one (`improved_start`).
+full start and length grid, not only the model's thinned one (`improved_start`). A fresh plan
+given history ends with fairness neighbourhoods (`fairsteps.py`) in a share of its limit, then
+burden moves and fairness swaps (`fairswap.py`); coverage never gets worse in any of them.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from dataclasses import dataclass
 
 from rota.history import History
 from rota.limits import PLANNER_CANDIDATE_WORKERS
-from rota.planner.budget import BIG_MODEL_CANDIDATES, Clock
+from rota.planner.budget import BIG_MODEL_CANDIDATES, FAIR_FROM_SECONDS, FAIR_SHARE, Clock
 from rota.planner.build import PlanModel, Term, carried_minutes
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairbound import Bound, spread_bounds
+from rota.planner.fairsteps import fair_neighbourhoods
 from rota.planner.fairswap import fair_swaps
 from rota.planner.gathering import check_limits, forced_candidates, gather_candidates, with_extra
 from rota.planner.grid import add_coverage
@@ -98,6 +101,9 @@ def plan(
     uncovered, then all-demand uncovered, by the core's own gap analysis), whatever the limit.
     """
     clock = Clock(options.time_limit_seconds, options.deterministic)
+    if options.previous is None and options.history is not None and options.history.carries \
+            and options.time_limit_seconds >= FAIR_FROM_SECONDS:
+        clock.fair_share = FAIR_SHARE  # for the fairness neighbourhoods (`fairsteps.py`)
     check_limits(scenario)
     lo, hi = horizon_range(scenario)
     team = team_time(scenario, lo, hi)
@@ -293,11 +299,19 @@ def finish(
                               stopped=search.stopped if search is not None else False)
     assert search is not None
     swaps: dict[str, float] = {"moved": 0, "seconds": 0.0}
+    fair = None
+    if clock.fair_share > 0:
+        budget = clock.fairness_budget(after=min(SWAP_SECONDS, 0.1 * clock.limit))
+        fair = fair_neighbourhoods(scenario, team, cands, set(search.chosen or []), options.history,
+                                   budget, search_settings(options, len(cands), 0.0))
+        search.chosen = sorted(fair.chosen)
+        clock.mark("fairness_neighbourhoods")
     if options.previous is None:  # a re-plan keeps minimal change first
         began = time.monotonic()
         until = None if options.deterministic else min(
             began + SWAP_SECONDS, clock.started + clock.limit - 2 * clock.report_reserve())
-        swapped = fair_swaps(scenario, team, cands, list(search.chosen or []), options.history, until)
+        swapped = fair_swaps(scenario, team, cands, list(search.chosen or []), options.history, until,
+                             exact=options.deterministic)
         cands, search.chosen = swapped.cands, swapped.chosen
         swaps = {**swapped.to_json(), "seconds": round(time.monotonic() - began, 3)}
         clock.mark("fairness_swaps")
@@ -319,6 +333,8 @@ def finish(
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
     report["fairness_swaps"] = swaps
+    if fair is not None:
+        report["fairness_neighbourhoods"] = fair.to_json()
     clock.mark("report")
     report["phases"] = clock.phases
     report["seconds"] = round(clock.elapsed(), 3)

@@ -49,15 +49,22 @@ NEIGHBOURHOOD_SHARE = 0.8
 COMFORT_PER_GATHER = 10.0
 NEIGHBOURHOOD_SHARE_DETERMINISTIC = 0.7  # of the work left after the fixed steps, `deterministic`
 # With `deterministic`, seconds of a quiet 2-core machine charged (measured on the example team,
-# 51,517 candidates, load average 2: candidates 0.5 s, constructive 0.34 s, repair 0.16 s, fairness
-# swaps 0.15 s, report 0.15 s; the main model's build 1.4 s; each comfort stage about 0.9 s to load
-# the model plus its deterministic time, 4.2 s for three stages of 0.5 units):
-FIXED_SECONDS_PER_CANDIDATE = 2.6e-5
+# 51,560 candidates, load average 1-2, 5 and 20 s plans: candidates 0.3-0.37 s, constructive
+# 0.25 s, repair 0.19 s, burden moves and fairness swaps 2.4-2.5 s (exact, see `fairswap.py`),
+# report 0.7-1.0 s, 4.0-4.2 s in all; earlier: the main model's build 1.4 s; each comfort stage
+# about 0.9 s to load the model plus its deterministic time, 4.2 s for three stages of 0.5 units):
+FIXED_SECONDS_PER_CANDIDATE = 7.8e-5
 MODEL_SECONDS_PER_CANDIDATE = 2.7e-5
 STAGE_SECONDS_PER_CANDIDATE = 1.75e-5
 COMFORT_STAGES = 3  # asleep, off hours, fairness
 COMFORT_SECONDS_PER_DETERMINISTIC = 1.0
 MIN_COMFORT_DETERMINISTIC = 1.0  # less does not pay for the model's build (nor improve the terms)
+# Of the limit (of the work, with `deterministic`): the fairness neighbourhoods' share
+# (`fairsteps.py`) in a fresh plan given history; the steps before them share the rest. Below
+# `FAIR_FROM_SECONDS` of limit coverage takes all the time and they do not run; above it their
+# share grows from nothing (`Clock.fair_reserve`).
+FAIR_SHARE = 0.3
+FAIR_FROM_SECONDS = 10.0
 
 
 @dataclass
@@ -69,6 +76,7 @@ class Clock:
     started: float = field(default_factory=time.monotonic)
     gather_seconds: float = 0.0
     candidates: int = 0
+    fair_share: float = 0.0  # kept aside for the fairness neighbourhoods (`FAIR_SHARE` or 0)
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent per step, in order
     _mark: float | None = None
 
@@ -89,7 +97,26 @@ class Clock:
     def work(self) -> float:
         """With `deterministic`: the work (seconds of a quiet machine) for the neighbourhoods and
         the comfort stages, a function of the limit and the number of candidates only."""
+        return self._all_work() - self.fair_reserve(self._all_work(), FIXED_SECONDS_PER_CANDIDATE
+                                                    * self.candidates)
+
+    def _all_work(self) -> float:
         return max(self.limit - FIXED_SECONDS_PER_CANDIDATE * self.candidates, 0.0)
+
+    def fair_reserve(self, total: float, fixed: float = 0.0) -> float:
+        """What the fairness neighbourhoods keep of `total` (seconds or work): their share, but
+        never so much that the steps before them get less than at the shortest limit at which
+        they run (`FAIR_FROM_SECONDS`): with `deterministic`, more time is never worse."""
+        if self.fair_share <= 0:
+            return 0.0
+        return max(min(self.fair_share * total, total - (FAIR_FROM_SECONDS - fixed)), 0.0)
+
+    def fairness_budget(self, after: float) -> float:
+        """The fairness neighbourhoods' budget, leaving `after` seconds for what follows them
+        (with `deterministic`: their share of the work, whatever the clock says)."""
+        if self.deterministic:
+            return self._all_work() - self.work()
+        return max(self.limit - self.elapsed() - self.report_reserve() - after, 0.0)
 
     def comfort_setup(self) -> float:
         """With `deterministic`: the comfort stages' cost besides their search (build, loads)."""
@@ -112,8 +139,9 @@ class Clock:
         return search if search >= MIN_COMFORT_DETERMINISTIC else 0.0
 
     def left(self) -> float:
-        """Seconds left for building and searching, the report's share kept aside."""
-        return self.limit - self.elapsed() - self.report_reserve()
+        """Seconds left for building and searching, the report's share (and the fairness
+        neighbourhoods') kept aside."""
+        return self.limit - self.fair_reserve(self.limit) - self.elapsed() - self.report_reserve()
 
     def room_for_search(self, held: bool = False) -> bool:
         """Whether the main model can be built and searched long enough to matter: at least

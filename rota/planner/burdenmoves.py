@@ -76,12 +76,16 @@ class MoveResult:
 
 
 def burden_moves(scenario: Scenario, team: TeamTime, cands: list[Candidate], chosen: list[int],
-                 history: History | None, deadline: float | None = None) -> MoveResult:
+                 history: History | None, deadline: float | None = None,
+                 exact: bool = False) -> MoveResult:
     """`chosen` (positions in `cands`, a rota keeping every rule) with shifts moved, trimmed or
-    dropped where that lowers the spread of burden, coverage never worse in any slot."""
+    dropped where that lowers the spread of burden, coverage never worse in any slot (with
+    `exact`, never better either: a `--deterministic` plan's coverage is its search's, so more
+    time is never worse)."""
     if deadline is not None and time.monotonic() > deadline:
         return MoveResult(sorted(chosen), 0, 0, 0, 0)
     state = _State(scenario, team, cands, chosen, history)
+    state.exact = exact
     for _ in range(MAX_ROUNDS):
         gained = False
         for i in state.by_pressure():
@@ -92,8 +96,9 @@ def burden_moves(scenario: Scenario, team: TeamTime, cands: list[Candidate], cho
         if not gained or deadline is not None and time.monotonic() > deadline:
             break
     result = state.result()
-    if result.chosen != sorted(chosen) and \
-            coverage_key(team, cands, result.chosen) > coverage_key(team, cands, chosen):
+    if result.chosen != sorted(chosen) and (
+            (after := coverage_key(team, cands, result.chosen)) > (before := coverage_key(
+                team, cands, chosen)) or exact and after != before):
         return MoveResult(sorted(chosen), 0, 0, 0, 0, refused=True)
     return result
 
@@ -149,6 +154,7 @@ class _State:
         self.weight = np.where(means > 0, 1 / np.maximum(means, EPS) ** 2, 0.0)
         self.peak = self.load.max(axis=0) if len(engineers) else np.zeros(len(KINDS))
         self.moved = self.dropped = self.trimmed = self.off_hours_added = 0
+        self.exact = False  # refuse moves that gain coverage too (`burden_moves`)
 
     def by_pressure(self) -> list[int]:
         """Chosen free shifts, those of the engineers furthest above the means first."""
@@ -221,6 +227,9 @@ class _State:
         """`best` or, if better, `released` replaced by takers of `blocks` (tried, undone)."""
         picks = self._assign(blocks, float(sum(self.minutes[k, ASLEEP] for k in released)))
         if picks is None:
+            return best
+        if self.exact and self._gains(released, picks):
+            self._unassign(picks)
             return best
         after = self.spread()
         self._unassign(picks)
@@ -329,6 +338,34 @@ class _State:
         raised = ((after > self.peak + EPS) & (gain > 0)).any(axis=1)
         woken = self.minutes[options, ASLEEP] > asleep
         return np.where(raised | woken, np.inf, total)
+
+    def _gains(self, released: list[int], picks: list[int]) -> bool:
+        """Whether `picks` in place of `released` would add a qualified responder to a slot
+        that was short of them (the counts exclude `released` while trying)."""
+        g = self.g
+        if not picks:  # a drop gains nothing
+            return False
+        lo, hi = min(g.a[j] for j in picks), max(g.b[j] for j in picks)
+        for region_id, need in self.need.items():
+            gone = self._masks(released, region_id, lo, hi)
+            delta = self._masks(picks, region_id, lo, hi) - gone
+            if not (delta > 0).any():
+                continue
+            before = self.count[region_id][lo:hi] + gone
+            if ((delta > 0) & (before < need[lo:hi])).any():
+                return True
+        return False
+
+    def _masks(self, shifts: list[int], region_id: str, lo: int, hi: int) -> npt.NDArray[np.int64]:
+        """How many of `shifts` qualify for the region in each slot of `[lo, hi)`."""
+        g = self.g
+        out = np.zeros(hi - lo, dtype=np.int64)
+        for i in shifts:
+            mask = g.qual[self.cands[i].eng].get(region_id)
+            a, b = max(g.a[i], lo), min(g.b[i], hi)
+            if mask is not None and a < b:
+                out[a - lo:b - lo] += mask[a:b]
+        return out
 
     def _cover(self, i: int, sign: int) -> None:
         g = self.g

@@ -58,11 +58,14 @@ class SwapResult:
 
 
 def fair_swaps(scenario: Scenario, team: TeamTime, cands: list[Candidate], chosen: list[int],
-               history: History | None, deadline: float | None = None) -> SwapResult:
+               history: History | None, deadline: float | None = None,
+               exact: bool = False) -> SwapResult:
     """`chosen` with burden moved across office groups where coverage allows (`burdenmoves.py`),
-    then shifts moved to twins who carry less; new candidates appended to `cands`."""
-    across = burden_moves(scenario, team, cands, chosen, history, deadline)
-    state = _State(scenario, team, list(cands), across.chosen, history)
+    then shifts moved to twins who carry less; new candidates appended to `cands`. With `exact`
+    (a `--deterministic` plan) coverage stays exactly as it was, never better either, so the
+    plan's coverage is its search's and more time is never worse."""
+    across = burden_moves(scenario, team, cands, chosen, history, deadline, exact)
+    state = _State(scenario, team, list(cands), across.chosen, history, exact)
     for _ in range(MAX_ROUNDS):
         gained = False
         for i in sorted(state.all_chosen(), key=lambda i: state.cands[i].start):
@@ -81,7 +84,7 @@ class _State:
     """Who carries what, and the moves: a shift to a twin, or two twins exchanging shifts."""
 
     def __init__(self, scenario: Scenario, team: TeamTime, cands: list[Candidate],
-                 chosen: list[int], history: History | None) -> None:
+                 chosen: list[int], history: History | None, exact: bool = False) -> None:
         self.scenario, self.team, self.cands = scenario, team, cands
         engineers = scenario.engineers
         self.scale = [40 / scenario.weekly_hours_cap(e) for e in engineers]
@@ -99,7 +102,7 @@ class _State:
         means = [sum(row[k] for row in self.load) / n for k in range(len(KINDS))]
         self.weight = [1 / m ** 2 if m > 0 else 0.0 for m in means]
         self.peak = [max((row[k] for row in self.load), default=0.0) for k in range(len(KINDS))]
-        self.twins = _twins(scenario, team)
+        self.twins = _twins(scenario, team, exact)
         self.leave = {eng: SpanSet(team.leave.get(e.id, [])) for eng, e in enumerate(engineers)}
         self.moved = 0
 
@@ -178,12 +181,14 @@ def _as(c: Candidate, eng: int) -> Candidate:
     return dataclasses.replace(c, eng=eng, var=None, previous=False)
 
 
-def _twins(scenario: Scenario, team: TeamTime) -> dict[int, list[int]]:
-    """Per engineer index: the engineers of the same group who serve every region they serve."""
+def _twins(scenario: Scenario, team: TeamTime, exact: bool = False) -> dict[int, list[int]]:
+    """Per engineer index: the engineers of the same group who serve every region they serve
+    (with `exact`, no other region either: coverage stays exactly as it was)."""
     index = {e.id: eng for eng, e in enumerate(scenario.engineers)}
     out: dict[int, list[int]] = {}
     for eng, e in enumerate(scenario.engineers):
         group = team.group_of[e.id]
         out[eng] = [index[o.id] for o in group.members
-                    if o.id != e.id and set(e.regions) <= set(o.regions)]
+                    if o.id != e.id and (set(e.regions) == set(o.regions) if exact
+                                         else set(e.regions) <= set(o.regions))]
     return out

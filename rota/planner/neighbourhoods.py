@@ -38,7 +38,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from rota.limits import PLANNER_MAX_MEMORY_MB
-from rota.planner.build import PlanModel
+from rota.planner.build import PlanModel, Term
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy
 from rota.planner.grid import add_coverage
@@ -57,7 +57,8 @@ STEP_DETERMINISTIC = 0.05  # deterministic time of one step's search, with `dete
 # With `deterministic`, what a step is charged, in seconds of a quiet machine (`step_work`):
 SECONDS_PER_DETERMINISTIC = 1.0  # per unit of CP-SAT deterministic time
 BUILD_SECONDS_PER_TERM = 5e-6  # per variable, constraint and term of its model (`model_size`)
-STEP_FIXED_SECONDS = 0.012  # per step: drawing it and rating its result
+STEP_FIXED_SECONDS = 0.035  # per step: drawing it and rating its result (0.112-0.135 s a step
+# measured against 0.095 charged with 0.012 here, example team, quiet machine)
 MIN_STEP_SECONDS = 0.15  # a step with less search time left (after its build) is not started
 MIN_NEIGHBOURHOOD_SECONDS = 1.0  # with less, no step runs (the open demand alone takes 0.2-0.6 s)
 LOOKAHEAD_SLACK = 2 * 3600
@@ -246,13 +247,26 @@ def improve_small(
     return result
 
 
-def _solve_step(
+@dataclass
+class StepModel:
+    """A neighbourhood's CP-SAT model: the free engineers' candidates inside the window, the fixed
+    shifts that matter to them, and the coverage rows it re-counts; `full` is the current rota as a
+    complete hint and `before` its (peak, all) weighted shortfall on those rows."""
+
+    sub: PlanModel
+    positions: list[int]  # sub candidate k is candidate positions[k] of the plan
+    free: list[int]  # sub candidates the step may change
+    full: list[int]
+    peak: Term
+    every: Term
+    before: tuple[int, int]
+
+
+def step_model(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], by_eng: dict[int, list[int]],
-    chosen: set[int], window: tuple[int, int], engineers: list[int], reach: int, limit: float,
-    settings: SearchSettings, callback: ProgressCallback, watcher: StopWatcher,
-) -> Step:
-    """The neighbourhood re-solved (its `chosen` None when the solver found nothing: the rota
-    stays as it is)."""
+    chosen: set[int], window: tuple[int, int], engineers: list[int], reach: int,
+) -> StepModel | int:
+    """The neighbourhood's model, or its size when there is nothing to re-solve."""
     lo, hi = window
     rows = (lo, min(hi + reach, team.hi))
     free_set = set(engineers)
@@ -269,34 +283,67 @@ def _solve_step(
         sub_cands.append(dataclasses.replace(c, forced=c.forced or (None if inside else "lns"),
                                              var=None))
     if not free:
-        return Step(None, len(sub_cands))
+        return len(sub_cands)
     sub = PlanModel(scenario, team, sub_cands)
     for _, rule in HARD_RULES:
         rule(sub)
     add_coverage(sub, rows)
     peak, every = peak_uncovered(sub), uncovered(sub)
     if isinstance(every.expr, int):
-        return Step(None, len(sub_cands))
-    hint = [1 if i in chosen else 0 for i in positions]
-    full = sub.complete_hint(hint)
+        return len(sub_cands)
+    full = sub.complete_hint([1 if i in chosen else 0 for i in positions])
     before = (peak.value_at(full) or 0, every.value_at(full) or 0)
-    scale = every.upper + 1
-    sub.model.minimize(peak.expr * scale + every.expr  # type: ignore[operator]
-                       if not isinstance(peak.expr, int) else every.expr)
-    proto = sub.model.proto.solution_hint
-    proto.vars.extend(range(len(full)))
-    proto.values.extend(full)
+    return StepModel(sub, positions, free, full, peak, every, before)
+
+
+def step_solver(settings: SearchSettings, limit: float) -> cp_model.CpSolver:
+    """One worker from the complete hint, no presolve (a small model: search at once)."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.random_seed = settings.seed
     params.catch_sigint_signal = False
     params.max_memory_in_mb = PLANNER_MAX_MEMORY_MB
-    params.cp_model_presolve = False  # a small model from a complete hint: search at once
+    params.cp_model_presolve = False
     params.num_workers = 1
     if settings.deterministic:
         params.max_deterministic_time = limit
     else:
         params.max_time_in_seconds = limit
+    return solver
+
+
+def hinted(step: StepModel) -> None:
+    proto = step.sub.model.proto.solution_hint
+    proto.vars.extend(range(len(step.full)))
+    proto.values.extend(step.full)
+
+
+def replaced(step: StepModel, chosen: set[int], values: list[int]) -> set[int]:
+    """`chosen` with the step's free candidates set to `values` (per sub candidate)."""
+    out = set(chosen)
+    for k in step.free:
+        out.discard(step.positions[k])
+        if values[k]:
+            out.add(step.positions[k])
+    return out
+
+
+def _solve_step(
+    scenario: Scenario, team: TeamTime, cands: list[Candidate], by_eng: dict[int, list[int]],
+    chosen: set[int], window: tuple[int, int], engineers: list[int], reach: int, limit: float,
+    settings: SearchSettings, callback: ProgressCallback, watcher: StopWatcher,
+) -> Step:
+    """The neighbourhood re-solved (its `chosen` None when the solver found nothing: the rota
+    stays as it is)."""
+    built = step_model(scenario, team, cands, by_eng, chosen, window, engineers, reach)
+    if isinstance(built, int):
+        return Step(None, built)
+    sub, peak, every, before = built.sub, built.peak, built.every, built.before
+    scale = every.upper + 1
+    sub.model.minimize(peak.expr * scale + every.expr  # type: ignore[operator]
+                       if not isinstance(peak.expr, int) else every.expr)
+    hinted(built)
+    solver = step_solver(settings, limit)
     watcher.attach(solver)
     status = solver.solve(sub.model, callback)
     step = Step(None, model_size(sub), solver.response_proto.deterministic_time, solver.wall_time)
@@ -307,13 +354,8 @@ def _solve_step(
     after = (peak.value_at(after_full) or 0, every.value_at(after_full) or 0)
     if after > before:
         return step
-    out = set(chosen)
-    for k in free:
-        out.discard(positions[k])
-        if values[k]:
-            out.add(positions[k])
     took = step.deterministic_time if settings.deterministic else step.wall
-    return dataclasses.replace(step, chosen=out, better=after < before,
+    return dataclasses.replace(step, chosen=replaced(built, chosen, values), better=after < before,
                                quick=status == cp_model.OPTIMAL and took < limit / 2)
 
 

@@ -135,3 +135,16 @@ def test_past_the_deadline_nothing_moves() -> None:
     t, cands = setup(s)
     got = burden_moves(s, t, cands, [0, 1, 2], carried(s, "ana", 12), deadline=0.0)
     assert got.chosen == [0, 1, 2] and got.moved == 0
+
+
+def test_exact_moves_never_gain_coverage_either() -> None:
+    # ben serves na too: taking ana's evening he would also cover New York's peak, open now
+    s = team({"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+             {"id": "ben", "timezone": "Europe/London", "regions": ["eu", "na"]}, regions=(EU, NA))
+    t = team_time(s, *horizon_range(s))
+    cands = [evening(s, t, 0, 7), evening(s, t, 1, 7)]
+    loose = burden_moves(s, t, cands, [0], carried(s, "ana", 12))
+    assert owners(s, cands, loose.chosen) == ["ben"]
+    assert coverage_key(t, cands, loose.chosen) < coverage_key(t, cands, [0])
+    exact = burden_moves(s, t, cands, [0], carried(s, "ana", 12), exact=True)
+    assert owners(s, cands, exact.chosen) == ["ana"] and exact.moved == 0
