@@ -216,6 +216,17 @@ def _print_carried(carried: dict[str, Any]) -> None:
         highlight=False)
 
 
+def _fairness_steps(report: dict[str, Any]) -> str:
+    """What the plan's fairness steps did with the history."""
+    moves = report.get("fairness_swaps") or {}
+    steps = report.get("fairness_neighbourhoods")
+    ran = (f"{steps['improved']} of {steps['steps']} steps gained" if steps
+           else "not run (limit under 10 s, or nothing carried in)")
+    return (f"fairness with history: {moves.get('across_groups', 0)} burden moves across office "
+            f"groups, {moves.get('moved', 0)} twin swaps, fairness neighbourhoods {ran}; "
+            f"{moves.get('off_hours_minutes_added', 0)} minutes outside working hours added")
+
+
 class BaselineKind(StrEnum):
     weekly = "weekly"
     office_hours = "office-hours"
@@ -337,6 +348,7 @@ def _print_report(report: dict[str, Any], output: Path) -> None:
         f"{k} {v['spread']:g}" for k, v in report["fairness"].items()), highlight=False)
     if report.get("carried", {}).get("sources"):
         _print_carried(report["carried"])
+        out.print(_fairness_steps(report), highlight=False)
     for forced in report.get("carried", {}).get("forced", []):
         out.print("forced: " + forced["sentence"], highlight=False)
     if "changes" in report:
