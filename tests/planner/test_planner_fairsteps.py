@@ -4,7 +4,10 @@ never waking anyone, and the same steps from the same seed."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+
+import pytest
 
 from domain import at, scenario
 from rota.history import History, carried_in
@@ -58,11 +61,13 @@ def burden_of(s: Scenario, cands: list[Candidate], chosen: set[int], history: Hi
     return sum(burden.of(chosen)[eng])
 
 
-def test_burden_leaves_who_carried_most_and_coverage_and_rules_hold() -> None:
+@pytest.mark.parametrize("settings", [SETTINGS, dataclasses.replace(SETTINGS, deterministic=False)],
+                         ids=["deterministic", "seconds"])
+def test_burden_leaves_who_carried_most_and_coverage_and_rules_hold(settings: SearchSettings) -> None:
     s = team()
     t, cands, chosen = start(s)
     history = carried(s, "ana", 20)
-    got = fair_neighbourhoods(s, t, cands, chosen, history, budget=4.0, settings=SETTINGS)
+    got = fair_neighbourhoods(s, t, cands, chosen, history, budget=4.0, settings=settings)
     assert got.steps > 0 and got.improved > 0
     burden = Burden(s, cands, chosen, history)
     assert burden.cost(burden.of(got.chosen)) < burden.cost(burden.of(chosen))
