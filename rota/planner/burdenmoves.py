@@ -84,8 +84,7 @@ def burden_moves(scenario: Scenario, team: TeamTime, cands: list[Candidate], cho
     time is never worse)."""
     if deadline is not None and time.monotonic() > deadline:
         return MoveResult(sorted(chosen), 0, 0, 0, 0)
-    state = _State(scenario, team, cands, chosen, history)
-    state.exact = exact
+    state = _State(scenario, team, cands, chosen, history, exact)
     for _ in range(MAX_ROUNDS):
         gained = False
         for i in state.by_pressure():
@@ -96,10 +95,10 @@ def burden_moves(scenario: Scenario, team: TeamTime, cands: list[Candidate], cho
         if not gained or deadline is not None and time.monotonic() > deadline:
             break
     result = state.result()
-    if result.chosen != sorted(chosen) and (
-            (after := coverage_key(team, cands, result.chosen)) > (before := coverage_key(
-                team, cands, chosen)) or exact and after != before):
-        return MoveResult(sorted(chosen), 0, 0, 0, 0, refused=True)
+    if result.chosen != sorted(chosen):
+        before, after = coverage_key(team, cands, chosen), coverage_key(team, cands, result.chosen)
+        if after > before or (exact and after != before):
+            return MoveResult(sorted(chosen), 0, 0, 0, 0, refused=True)
     return result
 
 
@@ -119,8 +118,9 @@ class _State:
     """Coverage counts, rules and burden of the current rota, and the move of one shift."""
 
     def __init__(self, scenario: Scenario, team: TeamTime, cands: list[Candidate],
-                 chosen: list[int], history: History | None) -> None:
+                 chosen: list[int], history: History | None, exact: bool = False) -> None:
         self.cands = cands
+        self.exact = exact  # refuse moves that gain coverage too (`burden_moves`)
         self.g = g = Greedy(scenario, team, cands)
         self.chosen = set(chosen)
         for i in sorted(chosen, key=lambda i: not cands[i].forced):
@@ -154,7 +154,6 @@ class _State:
         self.weight = np.where(means > 0, 1 / np.maximum(means, EPS) ** 2, 0.0)
         self.peak = self.load.max(axis=0) if len(engineers) else np.zeros(len(KINDS))
         self.moved = self.dropped = self.trimmed = self.off_hours_added = 0
-        self.exact = False  # refuse moves that gain coverage too (`burden_moves`)
 
     def by_pressure(self) -> list[int]:
         """Chosen free shifts, those of the engineers furthest above the means first."""

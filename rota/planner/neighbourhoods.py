@@ -313,6 +313,7 @@ def step_solver(settings: SearchSettings, limit: float) -> cp_model.CpSolver:
 
 
 def hinted(step: StepModel) -> None:
+    """The step's model starts from `step.full` (every variable's value)."""
     proto = step.sub.model.proto.solution_hint
     proto.vars.extend(range(len(step.full)))
     proto.values.extend(step.full)
