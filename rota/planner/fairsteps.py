@@ -7,8 +7,9 @@ to give up hours that someone else then takes. A fairness neighbourhood lets CP-
 chain:
 
 - who: the engineer whose burden lies furthest above the team's (drawn among the `HOT` most
-  burdened, less often where steps have failed), everyone who serves one of their regions (least
-  burdened first) and, when those are few, who serves one of those engineers' regions;
+  burdened who have a shift the step may move, less often where steps have failed), everyone
+  who serves one of their regions (least burdened first) and, when those are few, who serves
+  one of those engineers' regions;
 - where: a few days around one of that engineer's shifts;
 - the step's model (`neighbourhoods.step_model`: the free engineers' candidates inside the window,
   every other shift fixed, every hard rule) keeps the weighted P0 peak and all-demand shortfall of
@@ -46,7 +47,6 @@ from rota.planner.neighbourhoods import (
     DAY,
     LOOKAHEAD_SLACK,
     MIN_STEP_SECONDS,
-    STEP_FIXED_SECONDS,
     OpenDemand,
     Step,
     StepModel,
@@ -144,18 +144,13 @@ def fair_neighbourhoods(
         if budget - spent < need:
             break
         began = time.monotonic()
-        hot = sorted(range(len(load)), key=lambda e: -burden.excess(load, e))[:HOT]
+        movable = sorted({cands[i].eng for i in result.chosen if not cands[i].forced})
+        hot = sorted(movable, key=lambda e: -burden.excess(load, e))[:HOT]
         weights = [burden.excess(load, e) / (1 + failures[e]) for e in hot]
         if not any(w > 0 for w in weights):
             break
         top = rng.choices(hot, weights)[0]
         mine = [i for i in result.chosen if cands[i].eng == top and not cands[i].forced]
-        if not mine:  # nothing to move: charged as a step's draw, so the budget always ends
-            failures[top] += 1
-            result.work += STEP_FIXED_SECONDS
-            if not settings.deterministic and time.monotonic() - started >= budget:
-                break
-            continue
         at = cands[rng.choice(sorted(mine))].start
         first = max((at - team.lo) // DAY - rng.randrange(days), 0)
         window = (team.lo + first * DAY, min(team.lo + (first + days) * DAY, team.hi))
