@@ -4,17 +4,20 @@ acknowledgement records.
 Fairness across periods: six consecutive monthly plans of the example team (calendar months from
 January 2027, each horizon right after the last), with leave spread over the half year (each
 engineer a one- or two-week holiday and a few single days, drawn with a fixed seed), planned twice:
-with history (each plan gets the months before it as `--history` would give them, over the
-scenario's 90-day look-back) and without (each month balanced alone). After each month it prints
-the spread (max - min across engineers) of cumulative night hours, weekend hours and their sum,
-per 40 h of weekly capacity; then the largest such spread inside one office group ("twins"), the
-fairness swaps and burden moves made (`fairness_swaps`: twins plus across groups; with history
-the plans also run fairness neighbourhoods, `rota/planner/fairsteps.py`) and how many shifts the
-two plans of the month differ by; at the end, the largest night + weekend time some
-engineer carried that nobody else could have taken (`rota.forced`), the part no planner can move. Target: with
-history, the spread after six months is no larger than after the first month. Plans are
-`--deterministic` (one worker, deterministic time limit), so both
-runs share their first month and a rerun repeats the figures whatever else loads the machine.
+with history (each plan gets the months before it as `--history` would give them, with the
+scenario's look-back set to `LOOKBACK_DAYS`, so that June still sees January: a team that wants
+fairness over half a year says so in `fairness.lookback_days`) and without (each month balanced
+alone). After each month it prints the spread (max - min across engineers) of cumulative night
+hours, weekend hours and their sum, per 40 h of weekly capacity; then the largest such spread
+inside one office group ("twins"), the fairness swaps and burden moves made (`fairness_swaps`:
+twins plus across groups; with history the plans also run the fairness stage,
+`rota/planner/fairstage.py`, from a limit of about 65 s, and fairness neighbourhoods,
+`rota/planner/fairsteps.py`) and how many shifts the two plans of the month differ by; at the
+end, the largest night + weekend time some engineer carried that nobody else could have taken
+(`rota.forced`), the part no planner can move. Target: with history, the spread after six
+months is no larger than after the first month. Plans are `--deterministic` (deterministic time
+limit), so both runs share their first month and a rerun repeats the figures whatever else
+loads the machine.
 
 Bounds (`bounds`): the first month's plan as above, then how much of its night + weekend spread
 coverage forces: CP-SAT over the plan's candidates and rules with peak and all-demand coverage held
@@ -82,11 +85,15 @@ def spread_leave(scenario: Scenario, lo: dt.date, hi: dt.date,
     return leave
 
 
+LOOKBACK_DAYS = 190  # six months of history before July
+
+
 def month_scenario(base: Scenario, start: dt.date, end: dt.date,
                    leave: dict[str, list[tuple[dt.date, dt.date]]]) -> Scenario:
     """The example over [start, end) with the leave that touches it (a day's margin each side)."""
     data = base.model_dump(mode="json", exclude_none=True)
     data["horizon"] = {"start": start.isoformat(), "days": (end - start).days}
+    data["fairness"] = {"lookback_days": LOOKBACK_DAYS}
     data.pop("pins", None)
     for e in data["engineers"]:
         e["unavailable"] = [{"start": a.isoformat(), "end": b.isoformat(), "reason": "leave"}

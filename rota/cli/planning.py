@@ -222,8 +222,15 @@ def _fairness_steps(report: dict[str, Any]) -> str:
     steps = report.get("fairness_neighbourhoods")
     ran = (f"{steps['improved']} of {steps['steps']} steps gained" if steps
            else "not run (limit under 10 s, or nothing carried in)")
-    return (f"fairness with history: {moves.get('across_groups', 0)} burden moves across office "
-            f"groups, {moves.get('moved', 0)} twin swaps, fairness neighbourhoods {ran}; "
+    stage = report.get("fairness_stage")
+    if stage and stage["ran"]:
+        spread = stage["unsocial_spread_hours_per_40h"]
+        whole = (f"fairness stage: night, weekend and holiday spread {spread['before']:g} -> "
+                 f"{spread['after']:g} h per 40 h; ")
+    else:
+        whole = "fairness stage not run (limit under about 65 s); "
+    return (f"fairness with history: {whole}{moves.get('across_groups', 0)} burden moves across "
+            f"office groups, {moves.get('moved', 0)} twin swaps, fairness neighbourhoods {ran}; "
             f"{moves.get('off_hours_minutes_added', 0)} minutes outside working hours added")
 
 

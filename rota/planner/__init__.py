@@ -7,8 +7,9 @@ rules (`rules.py`), coverage rows on an aggregated grid (`grid.py`) and named ob
 whose start leaves P0 peak demand open that a rota could cover first solves the peak stage alone
 over every shift the rules allow (`peakproof.py`), so the peak optimum it keeps is proved over the
 full start and length grid, not only the model's thinned one (`improved_start`). A fresh plan
-given history ends with fairness neighbourhoods (`fairsteps.py`) in a share of its limit, then
-burden moves and fairness swaps (`fairswap.py`); coverage never gets worse in any of them.
+given history ends with the fairness stage (`fairstage.py`, one search over the whole horizon)
+and fairness neighbourhoods (`fairsteps.py`) in a share of its limit, then burden moves and
+fairness swaps (`fairswap.py`); coverage never gets worse in any of them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from rota.planner.build import PlanModel, Term, carried_minutes
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairbound import Bound, spread_bounds
+from rota.planner.fairstage import fairness_stage
+from rota.planner.fairstage import pays as stage_pays
 from rota.planner.fairsteps import fair_neighbourhoods
 from rota.planner.fairswap import fair_swaps
 from rota.planner.gathering import check_limits, forced_candidates, gather_candidates, with_extra
@@ -103,7 +106,7 @@ def plan(
     clock = Clock(options.time_limit_seconds, options.deterministic)
     if options.previous is None and options.history is not None and options.history.carries \
             and options.time_limit_seconds >= FAIR_FROM_SECONDS:
-        clock.fair_share = FAIR_SHARE  # for the fairness neighbourhoods (`fairsteps.py`)
+        clock.fair_share = FAIR_SHARE  # for the fairness stage and neighbourhoods
     check_limits(scenario)
     lo, hi = horizon_range(scenario)
     team = team_time(scenario, lo, hi)
@@ -133,7 +136,7 @@ def plan(
                                 hold=steps is not None)
             clock.mark("search")
     result = finish(scenario, team, cands, pm, search, proof, floor, floor_seconds, clock, options,
-                    (start, steps))
+                    (start, steps), stop)
     result.report["stopped"] = result.report["stopped"] or bool(stop is not None and stop.is_set())
     return result
 
@@ -273,6 +276,7 @@ def finish(
     scenario: Scenario, team: TeamTime, cands: list[Candidate], pm: PlanModel | None,
     search: SearchResult | None, proof: PeakProof | None, floor: list[Candidate], floor_seconds: float,
     clock: Clock, options: PlanOptions, improved: tuple[list[Candidate], LnsResult | None],
+    stop: threading.Event | None = None,
 ) -> PlanResult:
     """The best rota found by the core's gap analysis (P0 peak uncovered, then all uncovered: the
     one yardstick of every choice between rotas, not the search's weighted terms, see README):
@@ -299,11 +303,20 @@ def finish(
                               stopped=search.stopped if search is not None else False)
     assert search is not None
     swaps: dict[str, float] = {"moved": 0, "seconds": 0.0}
-    fair = None
+    fair = stage = None
     if clock.fair_share > 0:
-        budget = clock.fairness_budget(after=min(SWAP_SECONDS, 0.1 * clock.limit))
-        fair = fair_neighbourhoods(scenario, team, cands, set(search.chosen or []), options.history,
-                                   budget, search_settings(options, len(cands), 0.0))
+        after = min(SWAP_SECONDS, 0.1 * clock.limit)
+        budget = clock.fairness_budget(after=after)
+        settings = search_settings(options, len(cands), 0.0)
+        current = set(search.chosen or [])
+        if stage_pays(budget, len(cands), options.deterministic) and not (stop is not None
+                                                                         and stop.is_set()):
+            stage = fairness_stage(scenario, team, cands, current, options.history, budget,
+                                   settings, stop=stop)
+            current = stage.chosen
+            budget = budget - stage.work if options.deterministic else clock.fairness_budget(after)
+            clock.mark("fairness_stage")
+        fair = fair_neighbourhoods(scenario, team, cands, current, options.history, budget, settings)
         search.chosen = sorted(fair.chosen)
         clock.mark("fairness_neighbourhoods")
     if options.previous is None:  # a re-plan keeps minimal change first
@@ -335,6 +348,8 @@ def finish(
     report["fairness_swaps"] = swaps
     if fair is not None:
         report["fairness_neighbourhoods"] = fair.to_json()
+    if stage is not None:
+        report["fairness_stage"] = stage.to_json()
     clock.mark("report")
     report["phases"] = clock.phases
     report["seconds"] = round(clock.elapsed(), 3)

@@ -59,11 +59,15 @@ STAGE_SECONDS_PER_CANDIDATE = 1.75e-5
 COMFORT_STAGES = 3  # asleep, off hours, fairness
 COMFORT_SECONDS_PER_DETERMINISTIC = 1.0
 MIN_COMFORT_DETERMINISTIC = 1.0  # less does not pay for the model's build (nor improve the terms)
-# Of the limit (of the work, with `deterministic`): the fairness neighbourhoods' share
-# (`fairsteps.py`) in a fresh plan given history; the steps before them share the rest. Below
-# `FAIR_FROM_SECONDS` of limit coverage takes all the time and they do not run; above it their
-# share grows from nothing (`Clock.fair_reserve`).
+# Of the limit (of the work, with `deterministic`): the fairness stage's and neighbourhoods' share
+# (`fairstage.py`, `fairsteps.py`) in a fresh plan given history, `FAIR_SHARE` of the first
+# `FAIR_KNEE_SECONDS` and `FAIR_SHARE_BEYOND` of the rest (coverage reaches most of what it will
+# within a minute; the month-wide fairness search keeps improving for minutes); the steps before
+# them share the rest. Below `FAIR_FROM_SECONDS` of limit coverage takes all the time and they do
+# not run; above it their share grows from nothing (`Clock.fair_reserve`).
 FAIR_SHARE = 0.3
+FAIR_KNEE_SECONDS = 60.0
+FAIR_SHARE_BEYOND = 0.6
 FAIR_FROM_SECONDS = 10.0
 
 
@@ -76,7 +80,7 @@ class Clock:
     started: float = field(default_factory=time.monotonic)
     gather_seconds: float = 0.0
     candidates: int = 0
-    fair_share: float = 0.0  # kept aside for the fairness neighbourhoods (`FAIR_SHARE` or 0)
+    fair_share: float = 0.0  # kept aside for the fairness stage and neighbourhoods (0: none)
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent per step, in order
     _mark: float | None = None
 
@@ -104,12 +108,14 @@ class Clock:
         return max(self.limit - FIXED_SECONDS_PER_CANDIDATE * self.candidates, 0.0)
 
     def fair_reserve(self, total: float, fixed: float = 0.0) -> float:
-        """What the fairness neighbourhoods keep of `total` (seconds or work): their share, but
+        """What the fairness stage and neighbourhoods keep of `total` (seconds or work): their share, but
         never so much that the steps before them get less than at the shortest limit at which
         they run (`FAIR_FROM_SECONDS`): with `deterministic`, more time is never worse."""
         if self.fair_share <= 0:
             return 0.0
-        return max(min(self.fair_share * total, total - (FAIR_FROM_SECONDS - fixed)), 0.0)
+        share = self.fair_share * min(total, FAIR_KNEE_SECONDS) \
+            + FAIR_SHARE_BEYOND * max(total - FAIR_KNEE_SECONDS, 0.0)
+        return max(min(share, total - (FAIR_FROM_SECONDS - fixed)), 0.0)
 
     def fairness_budget(self, after: float) -> float:
         """The fairness neighbourhoods' budget, leaving `after` seconds for what follows them

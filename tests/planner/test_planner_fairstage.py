@@ -1,0 +1,137 @@
+"""The fairness stage: one search over the whole horizon that lowers the spread of unsocial burden
+(nights, weekends, public holidays, history included) with coverage held in the core's order, no
+rule broken, nobody woken, the same rota from the same seed, and only when its budget pays."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from domain import at, scenario
+from rota.history import History, carried_in
+from rota.planner import PlanOptions, plan
+from rota.planner.budget import FAIR_SHARE, Clock
+from rota.planner.burdenmoves import coverage_key
+from rota.planner.candidates import Candidate
+from rota.planner.constructive import Greedy, constructive_start
+from rota.planner.fairstage import STAGE_FROM_SECONDS, Spread, StageResult, fairness_stage, pays
+from rota.planner.gathering import gather_candidates
+from rota.planner.pins import rules_hold
+from rota.planner.search import SearchSettings
+from rota.rotafile import Rota, Shift
+from rota.scenario import Horizon, Scenario
+from rota.team import TeamTime, horizon_range, team_time
+
+EU = {"id": "eu", "timezone": "Europe/Berlin", "peak_windows": [{"start": "19:00", "end": "23:00"}],
+      "peak": {"severity": "P0", "responders": 1},
+      "off_peak": {"severity": "P2", "responders": 1}}  # every hour is needed
+SETTINGS = SearchSettings(time_limit=0.0, workers=1, seed=3, deterministic=True)
+BUDGET = STAGE_FROM_SECONDS
+
+
+def team() -> Scenario:
+    return scenario(horizon={"start": "2026-12-07", "days": 7}, regions=[EU], engineers=[
+        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+        {"id": "bo", "timezone": "Europe/Berlin", "regions": ["eu"]},
+        {"id": "cy", "timezone": "Europe/London", "regions": ["eu"]},
+        {"id": "dee", "timezone": "America/New_York", "regions": ["eu"]},
+        {"id": "eli", "timezone": "Asia/Kolkata", "regions": ["eu"]},
+    ])
+
+
+def carried(s: Scenario, engineer: str, nights: int) -> History:
+    """`engineer` on call every night (21:00-05:00 UTC) of `nights` November nights."""
+    shifts = tuple(Shift(engineer=engineer, start=at(f"2026-11-{d:02d}T21:00Z"),
+                         end=at(f"2026-11-{d + 1:02d}T05:00Z")) for d in range(8, 8 + nights))
+    earlier = Rota(team="t", version=1, shifts=shifts,
+                   horizon=Horizon.model_validate({"start": "2026-11-07", "days": 30}))
+    return carried_in(s, [("nov", earlier)])
+
+
+def start(s: Scenario) -> tuple[TeamTime, list[Candidate], set[int]]:
+    t = team_time(s, *horizon_range(s))
+    cands = gather_candidates(s, t, [], [], None)
+    return t, cands, set(constructive_start(s, t, cands, [], Greedy(s, t, cands)))
+
+
+def unsocial(s: Scenario, cands: list[Candidate], chosen: set[int], who: str) -> int:
+    """`who`'s night, weekend and holiday minutes planned in `chosen`, counted here."""
+    eng = [e.id for e in s.engineers].index(who)
+    return sum(cands[i].night_min + cands[i].weekend_min + cands[i].holiday_min
+               for i in chosen if cands[i].eng == eng)
+
+
+def check_fairer_and_nothing_else_worse(s: Scenario, t: TeamTime, cands: list[Candidate],
+                                        chosen: set[int], history: History, got: StageResult) -> None:
+    assert got.ran and got.status in ("OPTIMAL", "FEASIBLE")
+    spread = Spread(s, cands, history)
+    assert spread.of(got.chosen) < spread.of(chosen)
+    assert got.spread_after < got.spread_before
+    # the one who carried most in gets no more of the unsocial time; the least burdened get more
+    assert unsocial(s, cands, got.chosen, "ana") <= unsocial(s, cands, chosen, "ana")
+    assert min(spread.loads(got.chosen)) > min(spread.loads(chosen))
+    # coverage slot by slot as the core counts it: never worse, in the core's order
+    assert coverage_key(t, cands, sorted(got.chosen)) <= coverage_key(t, cands, sorted(chosen))
+    assert rules_hold(s, t, [cands[i] for i in got.chosen])
+    # nobody is woken for fairness
+    assert sum(cands[i].asleep_min for i in got.chosen) <= sum(cands[i].asleep_min for i in chosen)
+
+
+def test_deterministic_the_spread_falls_with_nothing_worse_and_the_same_seed_repeats_it() -> None:
+    s = team()
+    t, cands, chosen = start(s)
+    history = carried(s, "ana", 20)
+    runs = [fairness_stage(s, t, cands, chosen, history, BUDGET, SETTINGS) for _ in range(2)]
+    check_fairer_and_nothing_else_worse(s, t, cands, chosen, history, runs[0])
+    assert runs[0].chosen == runs[1].chosen and runs[0].work == runs[1].work
+
+
+def test_in_seconds_the_spread_falls_with_nothing_worse() -> None:
+    s = team()
+    t, cands, chosen = start(s)
+    history = carried(s, "ana", 20)
+    got = fairness_stage(s, t, cands, chosen, history, BUDGET,
+                         dataclasses.replace(SETTINGS, deterministic=False))
+    check_fairer_and_nothing_else_worse(s, t, cands, chosen, history, got)
+
+
+def test_below_its_threshold_it_does_not_run_and_changes_nothing() -> None:
+    s = team()
+    t, cands, chosen = start(s)
+    history = carried(s, "ana", 20)
+    assert not pays(BUDGET - 1, len(cands), deterministic=True)
+    got = fairness_stage(s, t, cands, chosen, history, BUDGET - 1, SETTINGS)
+    assert not got.ran and got.chosen == chosen and got.status == "not run"
+
+
+def test_with_nobody_carrying_unsocial_time_there_is_nothing_to_move() -> None:
+    quiet = scenario(horizon={"start": "2026-12-07", "days": 5}, regions=[{
+        "id": "eu", "timezone": "Europe/Berlin", "peak_windows": [{"start": "10:00", "end": "12:00"}],
+        "peak": {"severity": "P0", "responders": 1}}], engineers=[
+        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+        {"id": "bo", "timezone": "Europe/Berlin", "regions": ["eu"]}])
+    t, cands, chosen = start(quiet)
+    spread = Spread(quiet, cands, None)
+    got = fairness_stage(quiet, t, cands, chosen, None, BUDGET, SETTINGS)
+    assert spread.of(chosen) == 0 and got.chosen == chosen and got.spread_after == got.spread_before
+
+
+def test_a_long_plan_given_history_runs_it_and_reports_it() -> None:
+    s = team()
+    # 65 s: the fairness share (0.3 of the first 60 s, 0.6 beyond) just pays for the stage
+    given = plan(s, PlanOptions(time_limit_seconds=65, deterministic=True,
+                                history=carried(s, "ana", 20)))
+    stage = given.report["fairness_stage"]
+    assert stage["ran"] and stage["work"] >= STAGE_FROM_SECONDS * 0.9
+    spread = stage["unsocial_spread_hours_per_40h"]
+    assert spread["after"] < spread["before"]
+
+
+def test_a_longer_limit_never_gives_coverage_nor_fairness_less() -> None:
+    """Of the work: the fairness share (0.3 of the first 60 s, 0.6 beyond) and what the steps
+    before it keep both grow with the limit, the example team's size."""
+    core = fair = 0.0
+    for tenth in range(50, 6000, 5):
+        clock = Clock(tenth / 10, deterministic=True, candidates=54_270, fair_share=FAIR_SHARE)
+        assert clock.work() >= core and clock.fairness_budget(after=0.0) >= fair
+        core, fair = clock.work(), clock.fairness_budget(after=0.0)
+    assert pays(fair, 54_270, deterministic=True)
