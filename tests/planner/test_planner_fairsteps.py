@@ -8,50 +8,18 @@ import dataclasses
 from typing import Any
 
 import pytest
+from fairness_team import carried, start, team
 
-from domain import at, scenario
-from rota.history import History, carried_in
+from rota.history import History
 from rota.planner import PlanOptions, plan
 from rota.planner.burdenmoves import coverage_key
 from rota.planner.candidates import Candidate
-from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairsteps import Burden, fair_neighbourhoods
-from rota.planner.gathering import gather_candidates
 from rota.planner.pins import rules_hold
 from rota.planner.search import SearchSettings
-from rota.rotafile import Rota, Shift
-from rota.scenario import Horizon, Scenario
-from rota.team import TeamTime, horizon_range, team_time
+from rota.scenario import Scenario
 
-EU = {"id": "eu", "timezone": "Europe/Berlin", "peak_windows": [{"start": "19:00", "end": "23:00"}],
-      "peak": {"severity": "P0", "responders": 1},
-      "off_peak": {"severity": "P2", "responders": 1}}  # every hour is needed: nothing is dropped
 SETTINGS = SearchSettings(time_limit=0.0, workers=1, seed=3, deterministic=True)
-
-
-def team() -> Scenario:
-    return scenario(horizon={"start": "2026-12-07", "days": 7}, regions=[EU], engineers=[
-        {"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
-        {"id": "bo", "timezone": "Europe/Berlin", "regions": ["eu"]},
-        {"id": "cy", "timezone": "Europe/London", "regions": ["eu"]},
-        {"id": "dee", "timezone": "America/New_York", "regions": ["eu"]},
-        {"id": "eli", "timezone": "Asia/Kolkata", "regions": ["eu"]},
-    ])
-
-
-def carried(s: Scenario, engineer: str, nights: int) -> History:
-    """`engineer` on call every night (21:00-05:00 UTC) of `nights` November nights."""
-    shifts = tuple(Shift(engineer=engineer, start=at(f"2026-11-{d:02d}T21:00Z"),
-                         end=at(f"2026-11-{d + 1:02d}T05:00Z")) for d in range(8, 8 + nights))
-    earlier = Rota(team="t", version=1, shifts=shifts,
-                   horizon=Horizon.model_validate({"start": "2026-11-07", "days": 30}))
-    return carried_in(s, [("nov", earlier)])
-
-
-def start(s: Scenario) -> tuple[TeamTime, list[Candidate], set[int]]:
-    t = team_time(s, *horizon_range(s))
-    cands = gather_candidates(s, t, [], [], None)
-    return t, cands, set(constructive_start(s, t, cands, [], Greedy(s, t, cands)))
 
 
 def burden_of(s: Scenario, cands: list[Candidate], chosen: set[int], history: History | None,
