@@ -7,35 +7,39 @@ third), which a step finds only when its week and people happen to be the right 
 searches the whole month at once:
 
 - the model: every candidate shift and every hard rule (`PlanModel`, `rules.HARD_RULES`), coverage
-  held where the plan left it (the weighted P0 peak and all-demand shortfall no larger), and the
+  held where the plan left it (the weighted P0 peak and all-demand shortfall no larger, and the
+  uncovered minutes as the core counts them, P0 peak and all, no more: `hold_minutes`), and the
   minutes on call asleep no larger in total (nobody is woken for fairness);
 - the objective: the spread (most minus least, across engineers who can still get a shift) of the
   *unsocial* burden, night + weekend + public-holiday minutes in each engineer's local time, carried
   in from earlier rotas plus planned, per 40 h of weekly capacity;
-- the search: CP-SAT's subsolvers interleaved (`interleave_search`: its large-neighbourhood
-  subsolvers and two full ones that start from the hint, `LEFT_OUT` the rest), so with
-  `deterministic` a run, limited by its number of batches, is the same for the same seed
-  whatever the machine's load; presolve without probing (the probing alone took 7 s on the
-  example team).
+- the search: CP-SAT's large-neighbourhood subsolvers interleaved (`interleave_search`, the rest
+  `LEFT_OUT`), from the plan's rota, so with `deterministic` a run, limited by its number of
+  batches, is the same for the same seed whatever the machine's load; presolve without probing
+  (the probing alone took 7 s on the example team).
 
 The stage's answer replaces the plan's rota when the core's order (P0 peak, then all uncovered
 minutes, `OpenDemand.standing`, counted independently of the model) is no worse and the spread,
 recomputed exactly, is lower: the best of the last `CHECKED` solutions that does. Unlike the
 other fairness steps it may leave coverage better, with `deterministic` too: holding it exactly
 (the model's weighted shortfall equal, the core's count the same) left February of the months
-benchmark after a 300 s plan unchanged after 10 batches, while no worse gave 214.5 -> 179. It runs for fresh plans
-given history when the fairness share of the limit (`budget.FAIR_SHARE`) pays for its setup and
-a search (`STAGE_FROM_SECONDS`); the fairness neighbourhoods get what is left, or all of it when
-the share is shorter.
+benchmark after a 300 s plan unchanged after 10 batches. It runs for fresh plans given history
+when the fairness share of the limit (`budget.FAIR_SHARE`) pays for its setup and a search
+(`STAGE_FROM_SECONDS`); the fairness neighbourhoods get what is left, or all of it when the share
+is shorter.
 
-Measured on the months benchmark's February (`bench/months.py`, the example team, January as
-history, 54,270 candidates; one-off drivers): from the rota of a 20 s plan, 218 -> 147 night +
-weekend hours per 40 h in 20 batches of neighbourhoods alone; from the tighter rota of a 300 s
-plan, 214.5 -> 179 in 10 batches (163 s) with the two full subsolvers as well.
+Measured on the months benchmark's February after a 300 s plan (`bench/months.py`, the example
+team, January as history, 54,270 candidates; one-off drivers): the spread of night + weekend +
+holiday hours per 40 h 214.5 -> 134 in 30 batches (121 s), -> 118 in 100. Before the core's
+minutes were held, the search found as low (138 in 30 batches) but every rota it found left more
+minutes uncovered by the core's count (the weighted shortfall traded one row short by two for two
+rows short by one) and was refused; with CP-SAT's full subsolvers added as well, its first new
+rota came after 145 s (179 in 10 batches, 163 s).
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from dataclasses import dataclass
@@ -63,25 +67,27 @@ PER_HOUR = 30 * 60  # model units per hour per 40 h
 # its model's build and presolve take about 7 s on the example team (54,270 candidates).
 STAGE_FROM_SECONDS = 20.0
 # With `deterministic`, seconds of a quiet 2-core machine charged per candidate for the build and
-# presolve, and for each batch of the interleaved search (`BATCH` tasks; measured: 15.6 s a batch
-# on the example team's 54,270 candidates, 0.22 s on 1,746, so small models are overcharged). The
-# search is limited by its number of batches, not by CP-SAT's deterministic time: presolve uses
-# up much of that, and the interleaved search counts little of its work in it.
+# presolve, and for each batch of the interleaved search (`BATCH` tasks; measured: 4.0 s a batch
+# on the example team's 54,270 candidates). The search is limited by its number of batches, not
+# by CP-SAT's deterministic time: presolve uses up much of that, and the interleaved search counts
+# little of its work in it.
 SETUP_SECONDS_PER_CANDIDATE = 1.3e-4
 BATCH = 4
-BATCH_SECONDS_PER_CANDIDATE = 2.9e-4
+BATCH_SECONDS_PER_CANDIDATE = 7.4e-5
 MIN_BATCH_SECONDS = 0.2
 MIN_SEARCH_SECONDS = 3.0  # less rarely gets past the first neighbourhoods
 # The model weighs coverage on its grid, the core counts it by the minute: the best solutions (the
 # lowest spread first) are checked with the core's count until one holds coverage.
 CHECKED = 8
-# CP-SAT's subsolvers left out of the interleaved search: those that look for a first solution (the
-# plan is one) and all full-problem subsolvers but two. With only the neighbourhood subsolvers the
-# search finds nothing on a plan whose coverage is tight (February of the months benchmark after a
-# 300 s plan: 214.5 unchanged after 20 batches); with `default_lp` and `quick_restart`, which
-# search from the hint, 214.5 -> 179 in 10 batches (either alone: unchanged).
-LEFT_OUT = ("core", "max_lp", "no_lp", "pseudo_costs", "quick_restart_no_lp", "reduced_costs",
-            "fj", "fs_random", "fs_random_no_lp", "feasibility_pump")
+# CP-SAT's subsolvers left out of the interleaved search: every full-problem subsolver and the
+# feasibility local search (`ls`), so only the large-neighbourhood ones run, from the plan's rota,
+# which CP-SAT takes as its first solution (the hint is complete). On February of the months
+# benchmark after a 300 s plan, the first batch with `default_lp` and `quick_restart` in it took
+# 137 s (the root LP of 74k variables) and found nothing; without them 30 batches took 121 s and
+# lowered the spread 214.5 -> 134 (144.5 with `ls`).
+LEFT_OUT = ("default_lp", "quick_restart", "ls", "core", "max_lp", "no_lp", "pseudo_costs",
+            "quick_restart_no_lp", "reduced_costs", "fj", "fs_random", "fs_random_no_lp",
+            "feasibility_pump")
 
 
 @dataclass
@@ -130,6 +136,7 @@ def fairness_stage(
         rule(pm)
     add_coverage(pm)
     full = pm.complete_hint([int(i in result.chosen) for i in range(len(cands))])
+    flags = hold_minutes(pm, team, full)
     for term in (peak_uncovered(pm), uncovered(pm)):
         held = term.value_at(full)
         if held is not None and not isinstance(term.expr, int):
@@ -141,7 +148,7 @@ def fairness_stage(
     objective, values = spread.objective(pm, result.chosen)
     pm.model.minimize(objective)
     hint = [*full, *[0] * (len(pm.model.proto.variables) - len(full))]
-    for index, value in values:
+    for index, value in [*values, *flags]:
         hint[index] = value
     pm.model.proto.solution_hint.vars.extend(range(len(hint)))
     pm.model.proto.solution_hint.values.extend(hint)
@@ -174,6 +181,34 @@ def fairness_stage(
             break
     result.seconds = time.monotonic() - started
     return result
+
+
+def hold_minutes(pm: PlanModel, team: TeamTime, full: list[int]) -> list[tuple[int, int]]:
+    """Hold the uncovered minutes as the core counts them (`OpenDemand.standing`: a coverage row is
+    uncovered when it is short of any responder), P0 peak and all, at the hint's or fewer. The
+    weighted shortfall alone lets the search trade one row short by two for two rows short by
+    one, or a heavy row for light ones: more minutes uncovered. Returns the hint's flag values."""
+    spans = {region_id: sorted((d.start, d.end, d.peak and d.severity == "P0") for d in demand)
+             for region_id, demand in team.demand.items()}
+    starts = {region_id: [a for a, _, _ in rows] for region_id, rows in spans.items()}
+    peak: list[cp_model.LinearExprT] = []
+    every: list[cp_model.LinearExprT] = []
+    before = {"peak": 0, "every": 0}
+    hint = []
+    for region_id, start, end, required, short, _ in pm.rows:
+        flag = pm.model.new_bool_var(f"uncovered_{region_id}_{start}")
+        pm.model.add(short <= required * flag)
+        minutes, now = (end - start) // 60, int(full[short.index] > 0)
+        hint.append((flag.index, now))
+        every.append(minutes * flag)
+        before["every"] += minutes * now
+        _, until, p0_peak = spans[region_id][bisect.bisect_right(starts[region_id], start) - 1]
+        if p0_peak and end <= until:
+            peak.append(minutes * flag)
+            before["peak"] += minutes * now
+    pm.model.add(sum(peak) <= before["peak"])
+    pm.model.add(sum(every) <= before["every"])
+    return hint
 
 
 class _Solutions(cp_model.CpSolverSolutionCallback):
