@@ -7,9 +7,9 @@ rules (`rules.py`), coverage rows on an aggregated grid (`grid.py`) and named ob
 whose start leaves P0 peak demand open that a rota could cover first solves the peak stage alone
 over every shift the rules allow (`peakproof.py`), so the peak optimum it keeps is proved over the
 full start and length grid, not only the model's thinned one (`improved_start`). A fresh plan
-given history ends with the fairness stage (`fairstage.py`, one search over the whole horizon)
-and fairness neighbourhoods (`fairsteps.py`) in a share of its limit, then burden moves and
-fairness swaps (`fairswap.py`); coverage never gets worse in any of them.
+ends with the fairness steps (`balance.py`): given history, the fairness stage (`fairstage.py`,
+one search over the whole horizon) and fairness neighbourhoods (`fairsteps.py`) in a share of its
+limit, then burden moves and fairness swaps (`fairswap.py`); coverage never gets worse in any.
 """
 
 from __future__ import annotations
@@ -23,15 +23,12 @@ from dataclasses import dataclass
 
 from rota.history import History
 from rota.limits import PLANNER_CANDIDATE_WORKERS
+from rota.planner.balance import balance
 from rota.planner.budget import BIG_MODEL_CANDIDATES, FAIR_FROM_SECONDS, FAIR_SHARE, Clock
 from rota.planner.build import PlanModel, Term, carried_minutes
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy, constructive_start
 from rota.planner.fairbound import Bound, spread_bounds
-from rota.planner.fairstage import fairness_stage
-from rota.planner.fairstage import pays as stage_pays
-from rota.planner.fairsteps import fair_neighbourhoods
-from rota.planner.fairswap import fair_swaps
 from rota.planner.gathering import check_limits, forced_candidates, gather_candidates, with_extra
 from rota.planner.grid import add_coverage
 from rota.planner.neighbourhoods import LnsResult, improve_small
@@ -69,7 +66,6 @@ __all__ = ["Bound", "PlanOptions", "PlanResult", "Progress", "plan", "spread_bou
 REPLAN_SHARES = (0.8,)
 PEAK_SHARE = STAGE_SHARES[0]  # of the time limit, for the peak stage's proof over the full grid
 WARM_START_SHARE = 0.4  # of the time limit, for the window-by-window first rota on big models
-SWAP_SECONDS = 2.0  # at most, for the fairness swaps (`fairswap.py`), before the report's reserve
 EXPLAIN_MARGIN = 0.0  # seconds before the limit at which the report stops explaining gaps
 
 
@@ -302,32 +298,10 @@ def finish(
         search = SearchResult(status="FEASIBLE", chosen=best[2], stages=stages,
                               stopped=search.stopped if search is not None else False)
     assert search is not None
-    swaps: dict[str, float] = {"moved": 0, "seconds": 0.0}
-    fair = stage = None
-    if clock.fair_share > 0:
-        after = min(SWAP_SECONDS, 0.1 * clock.limit)
-        budget = clock.fairness_budget(after=after)
-        settings = search_settings(options, len(cands), 0.0)
-        current = set(search.chosen or [])
-        if stage_pays(budget, len(cands), options.deterministic) and not (stop is not None
-                                                                         and stop.is_set()):
-            stage = fairness_stage(scenario, team, cands, current, options.history, budget,
-                                   settings, stop=stop)
-            current = stage.chosen
-            budget = budget - stage.work if options.deterministic else clock.fairness_budget(after)
-            clock.mark("fairness_stage")
-        fair = fair_neighbourhoods(scenario, team, cands, current, options.history, budget, settings)
-        search.chosen = sorted(fair.chosen)
-        clock.mark("fairness_neighbourhoods")
-    if options.previous is None:  # a re-plan keeps minimal change first
-        began = time.monotonic()
-        until = None if options.deterministic else min(
-            began + SWAP_SECONDS, clock.started + clock.limit - 2 * clock.report_reserve())
-        swapped = fair_swaps(scenario, team, cands, list(search.chosen or []), options.history, until,
-                             exact=options.deterministic)
-        cands, search.chosen = swapped.cands, swapped.chosen
-        swaps = {**swapped.to_json(), "seconds": round(time.monotonic() - began, 3)}
-        clock.mark("fairness_swaps")
+    balanced = balance(scenario, team, cands, list(search.chosen or []), clock,
+                       search_settings(options, len(cands), 0.0), options.history,
+                       options.previous is not None, stop)
+    cands, search.chosen = balanced.cands, balanced.chosen
     search.seconds = clock.elapsed()
     result = achievement(search, source)
     rota = to_rota(scenario, cands, search, options.previous, result)
@@ -345,11 +319,7 @@ def finish(
         report["against_current"] = against_current(standing(team, rota), team, options.previous)
     report["model"]["peak_grid"] = "full" if proof is not None else "model"
     report["model"]["peak_candidates"] = proof.candidates if proof is not None else len(cands)
-    report["fairness_swaps"] = swaps
-    if fair is not None:
-        report["fairness_neighbourhoods"] = fair.to_json()
-    if stage is not None:
-        report["fairness_stage"] = stage.to_json()
+    report.update(balanced.report)
     clock.mark("report")
     report["phases"] = clock.phases
     report["seconds"] = round(clock.elapsed(), 3)
