@@ -7,17 +7,30 @@ from __future__ import annotations
 import dataclasses
 
 from fairness_team import carried, start, team
+from ortools.sat.python import cp_model
 
-from domain import scenario
+from domain import at, scenario
 from rota.history import History
 from rota.planner import PlanOptions, plan
 from rota.planner.budget import FAIR_SHARE, Clock
+from rota.planner.build import PlanModel
 from rota.planner.burdenmoves import coverage_key
 from rota.planner.candidates import Candidate
-from rota.planner.fairstage import STAGE_FROM_SECONDS, Spread, StageResult, fairness_stage, pays
+from rota.planner.fairstage import (
+    STAGE_FROM_SECONDS,
+    Spread,
+    StageResult,
+    fairness_stage,
+    hold_minutes,
+    pays,
+)
+from rota.planner.grid import add_coverage
+from rota.planner.neighbourhoods import OpenDemand
 from rota.planner.pins import rules_hold
+from rota.planner.rules import HARD_RULES
 from rota.planner.search import SearchSettings
 from rota.scenario import Scenario
+from rota.spans import to_ts
 from rota.team import TeamTime
 
 SETTINGS = SearchSettings(time_limit=0.0, workers=1, seed=3, deterministic=True)
@@ -106,3 +119,53 @@ def test_a_longer_limit_never_gives_coverage_nor_fairness_less() -> None:
         assert clock.work() >= core and clock.fairness_budget(after=0.0) >= fair
         core, fair = clock.work(), clock.fairness_budget(after=0.0)
     assert pays(fair, 54_270, deterministic=True)
+
+
+def test_the_model_holds_uncovered_minutes_as_the_gap_analysis_counts_them() -> None:
+    """The rules and an objective that wants the most minutes open: with `hold_minutes` the rota
+    found leaves no more minutes open, P0 peak and all, by the core's own count; without it the
+    same search leaves more."""
+    s = scenario(horizon={"start": "2026-12-07", "days": 4}, regions=[{
+        "id": "eu", "timezone": "Europe/Berlin", "peak_windows": [{"start": "19:00", "end": "23:00"}],
+        "peak": {"severity": "P0", "responders": 2}, "off_peak": {"severity": "P2", "responders": 1}}],
+        engineers=[{"id": e, "timezone": "Europe/Berlin", "regions": ["eu"]}
+                   for e in ("ana", "bo", "cy")])
+    t, cands, chosen = start(s)
+    evening = to_ts(at("2026-12-08T20:00Z"))  # a P0 peak left short to start from
+    chosen -= {i for i in chosen if cands[i].start <= evening < cands[i].end}
+    demand = OpenDemand.of(s, t, cands)
+    before = demand.standing(chosen)
+    assert before[1] > 0
+    held = adversary(s, t, cands, chosen, core_count=True)
+    assert held[0] <= before[0] and held[1] <= before[1]
+    free = adversary(s, t, cands, chosen, core_count=False)
+    assert free[1] > before[1]
+
+
+def adversary(s: Scenario, t: TeamTime, cands: list[Candidate], chosen: set[int],
+              core_count: bool) -> tuple[int, int]:
+    """The core's (P0 peak, all) open minutes of the rota with the most minutes short of a
+    responder that keeps the rules, and with `core_count` the open minutes of `chosen`
+    (`hold_minutes`)."""
+    pm = PlanModel(s, t, cands)
+    for _, rule in HARD_RULES:
+        rule(pm)
+    add_coverage(pm)
+    full = pm.complete_hint([int(i in chosen) for i in range(len(cands))])
+    flags = hold_minutes(pm, t, full) if core_count else []
+    open_minutes = []
+    for _, begin, end, _, short, _ in pm.rows:
+        short_of_any = pm.model.new_bool_var("")
+        pm.model.add(short_of_any <= short)
+        open_minutes.append((end - begin) // 60 * short_of_any)
+    pm.model.maximize(sum(open_minutes))
+    hint = [*full, *[0] * (len(pm.model.proto.variables) - len(full))]
+    for index, value in flags:
+        hint[index] = value
+    pm.model.proto.solution_hint.vars.extend(range(len(hint)))
+    pm.model.proto.solution_hint.values.extend(hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(pm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return OpenDemand.of(s, t, cands).standing({i for i, x in enumerate(pm.x) if solver.value(x)})
