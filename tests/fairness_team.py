@@ -3,6 +3,8 @@ every hour is needed, and one of them carrying nights in from November."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from domain import at, scenario
 from rota.history import History, carried_in
 from rota.planner.candidates import Candidate
@@ -29,8 +31,14 @@ def team() -> Scenario:
 
 def carried(s: Scenario, engineer: str, nights: int) -> History:
     """`engineer` on call every night (21:00-05:00 UTC) of `nights` November nights."""
-    shifts = tuple(Shift(engineer=engineer, start=at(f"2026-11-{d:02d}T21:00Z"),
-                         end=at(f"2026-11-{d + 1:02d}T05:00Z")) for d in range(8, 8 + nights))
+    return november(s, engineer, range(8, 8 + nights), 21, 8)
+
+
+def november(s: Scenario, engineer: str, days: range, hour: int, hours: int) -> History:
+    """History of `engineer` on call from `hour` UTC for `hours` on each November day of `days`."""
+    shifts = tuple(Shift(engineer=engineer, start=at(f"2026-11-{d:02d}T{hour:02d}:00Z"),
+                         end=at(f"2026-11-{d:02d}T{hour:02d}:00Z") + dt.timedelta(hours=hours))
+                   for d in days)
     earlier = Rota(team="t", version=1, shifts=shifts,
                    horizon=Horizon.model_validate({"start": "2026-11-07", "days": 30}))
     return carried_in(s, [("nov", earlier)])

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from fairness_team import november
+
 from domain import at, scenario
 from rota.history import History, carried_in
 from rota.planner.burdenmoves import burden_moves, coverage_key, partitions
@@ -36,11 +38,8 @@ def evening(s: Scenario, t: TeamTime, eng: int, day: int, hours: tuple[int, int]
 
 
 def carried(s: Scenario, engineer: str, evenings: int) -> History:
-    shifts = tuple(Shift(engineer=engineer, start=at(f"2026-11-{d:02d}T18:00Z"),
-                         end=at(f"2026-11-{d:02d}T23:00Z")) for d in range(10, 10 + evenings))
-    earlier = Rota(team="t", version=1, shifts=shifts,
-                   horizon=Horizon.model_validate({"start": "2026-11-07", "days": 30}))
-    return carried_in(s, [("nov", earlier)])
+    """`engineer` on call 18:00-23:00 UTC on `evenings` November evenings."""
+    return november(s, engineer, range(10, 10 + evenings), 18, 5)
 
 
 def owners(s: Scenario, cands: list[Candidate], chosen: list[int]) -> list[str]:
