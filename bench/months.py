@@ -34,7 +34,7 @@ some), as real pages do. `rota calibrate`'s estimator fits them; the figure is t
 estimates within 10% of the model per sample-size group (target: within 10% for 20 or more
 samples), next to the best any estimator could do.
 
-    python bench/months.py fairness [--months 6] [--time-limit 20] [--seed 7]
+    python bench/months.py fairness [--months 6] [--time-limit 20] [--seed 7] [--keep DIR]
     python bench/months.py bounds [--time-limit 20] [--seed 7] [--bound-seconds 150]
     python bench/months.py calibration [--seeds 1-20] [--sigmas 0.1,0.2,0.3] [--models independent,shared]
 """
@@ -125,10 +125,11 @@ def spread(values: list[float]) -> float:
     return max(values) - min(values)
 
 
-def fairness_months(months: int, time_limit: float, seed: int) -> None:
+def fairness_months(months: int, time_limit: float, seed: int, keep: Path | None = None) -> None:
     from rota.history import add, carried_in, zero
     from rota.oncall import rota_on_call
     from rota.planner import PlanOptions, plan
+    from rota.rotafile import write_rota_json
     from rota.team import horizon_range, team_time
 
     base = load_scenario(EXAMPLE)
@@ -168,6 +169,10 @@ def fairness_months(months: int, time_limit: float, seed: int) -> None:
                                                 seed=0, history=history))
             seconds[mode] = time.perf_counter() - began
             rotas[mode].append((f"month {k + 1}", result.rota))
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                write_rota_json(result.rota, keep / f"{scenario.horizon.start:%Y-%m}-"
+                                f"{'with' if mode else 'without'}.json")
             lo, hi = horizon_range(scenario)
             added = burdens(team_time(scenario, lo, hi), rota_on_call(result.rota, lo, hi))
             for b in added:
@@ -248,9 +253,12 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=20.0,
                         help="fairness: deterministic time limit of each plan")
     parser.add_argument("--seed", type=int, default=7, help="fairness: seed of the leave drawn")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="fairness: a folder to write each month's rotas to (MONTH-with.json, "
+                             "MONTH-without.json; the first month's plan is shared), to look at who carries what")
     args = parser.parse_args()
     if args.part in ("fairness", "all"):
-        fairness_months(args.months, args.time_limit, args.seed)
+        fairness_months(args.months, args.time_limit, args.seed, args.keep)
     if args.part == "bounds":
         fairness_bounds(args.time_limit, args.seed, args.bound_seconds)
     if args.part in ("calibration", "all"):
