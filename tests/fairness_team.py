@@ -36,10 +36,15 @@ def carried(s: Scenario, engineer: str, nights: int) -> History:
 
 def november(s: Scenario, engineer: str, days: range, hour: int, hours: int) -> History:
     """History of `engineer` on call from `hour` UTC for `hours` on each November day of `days`."""
+    return novembers(s, [(engineer, days, hour, hours)])
+
+
+def novembers(s: Scenario, spans: list[tuple[str, range, int, int]]) -> History:
+    """History of several engineers: `november`'s (engineer, days, hour, hours), each."""
     shifts = tuple(Shift(engineer=engineer, start=at(f"2026-11-{d:02d}T{hour:02d}:00Z"),
                          end=at(f"2026-11-{d:02d}T{hour:02d}:00Z") + dt.timedelta(hours=hours))
-                   for d in days)
-    earlier = Rota(team="t", version=1, shifts=shifts,
+                   for engineer, days, hour, hours in spans for d in days)
+    earlier = Rota(team="t", version=1, shifts=tuple(sorted(shifts, key=lambda x: x.start)),
                    horizon=Horizon.model_validate({"start": "2026-11-07", "days": 30}))
     return carried_in(s, [("nov", earlier)])
 

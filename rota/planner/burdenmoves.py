@@ -29,8 +29,10 @@ hours may rise; balancing burden across periods is worth that (the report says h
 A move is made when it lowers the spread of burden: the sum over the kinds (on call, asleep,
 night, weekend, public holiday; carried in from earlier rotas plus planned, per 40 h of weekly
 capacity) of the squared deviations from the kind's mean, each kind weighted by one over its mean
-squared, and raises no kind of anyone above its current peak. Shifts of the most burdened come
-first. Pure NumPy over the greedy's 15-minute masks, no solver: it repeats exactly.
+squared, and raises no kind of anyone above its current peak; given history, it also leaves
+everyone's unsocial burden (night + weekend + holiday) inside the range it had (`kinds.py`),
+which the fairness stage lowered. Shifts of the most burdened come first. Pure NumPy over the
+greedy's 15-minute masks, no solver: it repeats exactly.
 """
 
 from __future__ import annotations
@@ -45,12 +47,11 @@ from rota.coverage import sweep_region
 from rota.history import History
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy
+from rota.planner.kinds import HISTORY_KINDS, KINDS, UNSOCIAL_AT, UnsocialRange
 from rota.scenario import Scenario
 from rota.spans import Span, clip, merge
 from rota.team import TeamTime
 
-KINDS = ("on_call_min", "asleep_min", "night_min", "weekend_min", "holiday_min")
-HISTORY_KINDS = ("on_call", "asleep", "night", "weekend", "public_holiday")
 ASLEEP = KINDS.index("asleep_min")
 ON_CALL = KINDS.index("on_call_min")
 MAX_ROUNDS = 30
@@ -153,6 +154,8 @@ class _State:
         means = self.load.sum(axis=0) / self.n
         self.weight = np.where(means > 0, 1 / np.maximum(means, EPS) ** 2, 0.0)
         self.peak = self.load.max(axis=0) if len(engineers) else np.zeros(len(KINDS))
+        # given history, nobody's unsocial burden leaves the range it has (`kinds.py`)
+        self.keep = UnsocialRange.of(self.load.tolist()) if history is not None else None
         self.moved = self.dropped = self.trimmed = self.off_hours_added = 0
 
     def by_pressure(self) -> list[int]:
@@ -227,7 +230,7 @@ class _State:
         picks = self._assign(blocks, float(sum(self.minutes[k, ASLEEP] for k in released)))
         if picks is None:
             return best
-        if self.exact and self._gains(released, picks):
+        if self.exact and self._gains(released, picks) or not self._kept():
             self._unassign(picks)
             return best
         after = self.spread()
@@ -235,6 +238,13 @@ class _State:
         if best is None or after < best[0] - EPS:
             return (after, released, picks)
         return best
+
+    def _kept(self) -> bool:
+        """Whether everyone's unsocial burden is inside the range kept (given history)."""
+        if self.keep is None:
+            return True
+        values = self.load[:, UNSOCIAL_AT].sum(axis=1)
+        return bool(self.keep.holds(float(values.min())) and self.keep.holds(float(values.max())))
 
     def spread(self) -> float:
         """The weighted sum over kinds of squared deviations from the kind's mean."""
@@ -325,8 +335,8 @@ class _State:
 
     def _delta(self, options: npt.NDArray[np.int64], asleep: float) -> Floats:
         """Change of the weighted spread if each option were added; +inf where it would raise a
-        kind above its peak or be asleep longer than `asleep` minutes (what is left of the
-        shift it replaces)."""
+        kind above its peak (or, given history, the unsocial burden above the range kept) or be
+        asleep longer than `asleep` minutes (what is left of the shift it replaces)."""
         takers = self.eng[options]
         gain = self.minutes[options] * self.scale[takers][:, None]
         before = self.load[takers]
@@ -335,6 +345,8 @@ class _State:
         delta = after ** 2 - before ** 2 - ((s1 + gain) ** 2 - s1 ** 2) / self.n
         total = (delta * self.weight).sum(axis=1)
         raised = ((after > self.peak + EPS) & (gain > 0)).any(axis=1)
+        if self.keep is not None:
+            raised |= after[:, UNSOCIAL_AT].sum(axis=1) > self.keep.most + EPS
         woken = self.minutes[options, ASLEEP] > asleep
         return np.where(raised | woken, np.inf, total)
 

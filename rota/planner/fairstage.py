@@ -52,6 +52,7 @@ from rota.planner.build import PlanModel, carried_minutes
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy
 from rota.planner.grid import add_coverage
+from rota.planner.kinds import UNSOCIAL
 from rota.planner.neighbourhoods import OpenDemand
 from rota.planner.objective import asleep, peak_uncovered, uncovered
 from rota.planner.progress import StopWatcher
@@ -60,7 +61,6 @@ from rota.planner.search import SearchSettings
 from rota.scenario import Scenario
 from rota.team import TeamTime
 
-UNSOCIAL = ("night_min", "weekend_min", "holiday_min")
 UNIT = 1200  # minutes x UNIT / weekly hours cap: per 40 h x 30, integral for 24, 30, 40 h caps
 PER_HOUR = 30 * 60  # model units per hour per 40 h
 # Below this many seconds (work, with `deterministic`) of fairness budget the stage does not run:

@@ -15,7 +15,8 @@ chain:
   every other shift fixed, every hard rule) keeps the weighted P0 peak and all-demand shortfall of
   the rows it re-counts no larger than now, the free engineers' minutes on call asleep no larger
   (nobody is woken for fairness), and no one's burden of any kind above the team's current peak
-  of that kind; minutes outside working hours may rise, as with burden moves;
+  of that kind; minutes outside working hours may rise, as with burden moves; given history, a
+  step is taken only if it leaves everyone's unsocial burden in the range it had (`kinds.py`);
 - it minimises the sum over the free engineers and the kinds (on call, asleep, night, weekend,
   public holiday, carried in from earlier rotas plus planned, per 40 h of weekly capacity) of the
   squared deviation from the kind's mean, in units where each kind's mean is 100: the objective of
@@ -42,7 +43,7 @@ from ortools.sat.python import cp_model
 from rota.history import History
 from rota.planner.candidates import Candidate
 from rota.planner.constructive import Greedy
-from rota.planner.fairswap import HISTORY_KINDS, KINDS
+from rota.planner.kinds import HISTORY_KINDS, KINDS, UnsocialRange
 from rota.planner.neighbourhoods import (
     DAY,
     LOOKAHEAD_SLACK,
@@ -129,6 +130,7 @@ def fair_neighbourhoods(
     burden = Burden(scenario, cands, result.chosen, history)
     load = burden.load
     cost = burden.cost(load)
+    keep = UnsocialRange.of(load) if history is not None else None  # see `kinds.py`
     by_eng: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(cands):
         if not c.forced:
@@ -175,7 +177,7 @@ def fair_neighbourhoods(
         after = burden.of(new)
         rated = demand.standing(new)
         worse = rated != current if settings.deterministic else rated > current
-        if worse or burden.cost(after) >= cost - EPS:
+        if worse or burden.cost(after) >= cost - EPS or keep is not None and not keep.holds_all(after):
             failures[top] += 1
             continue
         result.chosen, load, cost, current = new, after, burden.cost(after), rated

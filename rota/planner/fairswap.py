@@ -16,11 +16,12 @@ Burden is per kind (on call, asleep, night, weekend, public holiday), carried in
 rotas (`rota.history`) plus planned, per 40 h of weekly capacity. A move is made when it lowers
 the sum over kinds and engineers of squared burdens, each kind weighted by one over its mean
 squared (so nights count as much as on-call hours, five times as many), and raises no kind
-above its current peak (so the fairness stage's min-max stays as good): water-filling that
-balances burden across engineers and across periods. The constructive start and the time
-windows (`constructive.py`, `lns.py`) weigh coverage only, and on big models the staged search
-may have no time for its fairness stage, so without this step history would often change nothing. Pins,
-frozen shifts, and re-plans (where minimal change comes first) are left alone.
+above its current peak (so the fairness term's min-max stays as good), nor, given history, takes
+anyone's unsocial burden out of the range it had (`kinds.py`: the fairness stage's spread stays
+as good): water-filling that balances burden across engineers and across periods. The
+constructive start and the time windows (`constructive.py`, `lns.py`) weigh coverage only, and
+on big models the staged search may have no time for its fairness stage, so without this step
+history would often change nothing. Pins, frozen shifts, and re-plans (where minimal change comes first) are left alone.
 """
 
 from __future__ import annotations
@@ -32,13 +33,12 @@ from collections import defaultdict
 from rota.history import History
 from rota.planner.burdenmoves import MoveResult, burden_moves
 from rota.planner.candidates import Candidate
+from rota.planner.kinds import HISTORY_KINDS, KINDS, UNSOCIAL_AT, UnsocialRange, unsocial
 from rota.planner.pins import rules_hold
 from rota.scenario import Scenario
 from rota.spanset import SpanSet
 from rota.team import TeamTime
 
-KINDS = ("on_call_min", "asleep_min", "night_min", "weekend_min", "holiday_min")
-HISTORY_KINDS = ("on_call", "asleep", "night", "weekend", "public_holiday")
 MAX_ROUNDS = 20
 EXCHANGE_REACH = 3 * 86400  # twins exchange shifts that start at most this far apart
 
@@ -102,6 +102,8 @@ class _State:
         means = [sum(row[k] for row in self.load) / n for k in range(len(KINDS))]
         self.weight = [1 / m ** 2 if m > 0 else 0.0 for m in means]
         self.peak = [max((row[k] for row in self.load), default=0.0) for k in range(len(KINDS))]
+        # given history, nobody's unsocial burden leaves the range it has (`kinds.py`)
+        self.keep = UnsocialRange.of(self.load) if history is not None else None
         self.twins = _twins(scenario, team, exact)
         self.leave = {eng: SpanSet(team.leave.get(e.id, [])) for eng, e in enumerate(engineers)}
         self.moved = 0
@@ -144,9 +146,15 @@ class _State:
 
     def _delta(self, a: int, b: int, minutes: list[int]) -> float:
         """Change of the weighted sum of squared loads when `minutes` (per kind, may be negative)
-        move from a to b; 0 (no move) when either would carry more of a kind than its peak."""
+        move from a to b; 0 (no move) when either would carry more of a kind than its peak, or
+        given history leave the unsocial range."""
         total = 0.0
         la, lb = self.load[a], self.load[b]
+        if self.keep is not None:
+            moved = sum(minutes[k] for k in UNSOCIAL_AT)
+            if moved and not (self.keep.holds(unsocial(la) - moved * self.scale[a])
+                              and self.keep.holds(unsocial(lb) + moved * self.scale[b])):
+                return 0.0
         for k, m in enumerate(minutes):
             if m:
                 da, db = m * self.scale[a], m * self.scale[b]

@@ -10,7 +10,9 @@ from fairness_team import carried, start, team
 from ortools.sat.python import cp_model
 
 from domain import at, scenario
+from rota.burden import burdens
 from rota.history import History
+from rota.oncall import rota_on_call
 from rota.planner import PlanOptions, plan
 from rota.planner.budget import FAIR_SHARE, Clock
 from rota.planner.build import PlanModel
@@ -31,7 +33,7 @@ from rota.planner.rules import HARD_RULES
 from rota.planner.search import SearchSettings
 from rota.scenario import Scenario
 from rota.spans import to_ts
-from rota.team import TeamTime
+from rota.team import TeamTime, horizon_range, team_time
 
 SETTINGS = SearchSettings(time_limit=0.0, workers=1, seed=3, deterministic=True)
 BUDGET = STAGE_FROM_SECONDS
@@ -108,6 +110,15 @@ def test_a_long_plan_given_history_runs_it_and_reports_it() -> None:
     assert stage["ran"] and stage["work"] >= STAGE_FROM_SECONDS * 0.9
     spread = stage["unsocial_spread_hours_per_40h"]
     assert spread["after"] < spread["before"]
+    # the steps after the stage (neighbourhoods, burden moves, swaps) keep what it reached
+    history = carried(s, "ana", 20)
+    lo, hi = horizon_range(s)
+    planned = {b.engineer: b for b in burdens(team_time(s, lo, hi), rota_on_call(given.rota, lo, hi))}
+    per_40h = [(sum(history.seconds(e.id, kind) for kind in ("night", "weekend", "public_holiday"))
+                + planned[e.id].night_seconds + planned[e.id].weekend_seconds
+                + planned[e.id].public_holiday_seconds) / 3600 * 40 / s.weekly_hours_cap(e)
+               for e in s.engineers]
+    assert max(per_40h) - min(per_40h) <= spread["after"] + 0.05
 
 
 def test_a_longer_limit_never_gives_coverage_nor_fairness_less() -> None:
