@@ -139,8 +139,8 @@ class _State:
                                   dtype=np.float64).reshape(len(cands), len(KINDS))
         self.off_hours = np.asarray([c.off_hours_min for c in cands], dtype=np.int64)
         self.scale = np.asarray([40 / scenario.weekly_hours_cap(e) for e in engineers])
-        self.load = np.asarray([[history.seconds(e.id, k) / 60 if history else 0.0
-                                 for k in HISTORY_KINDS] for e in engineers],
+        self.load = np.asarray([[history.seconds(e.id, k) / 60 * self.scale[eng] if history else 0.0
+                                 for k in HISTORY_KINDS] for eng, e in enumerate(engineers)],
                                dtype=np.float64).reshape(len(engineers), len(KINDS))
         for i in chosen:
             self.load[cands[i].eng] += self.minutes[i] * self.scale[cands[i].eng]

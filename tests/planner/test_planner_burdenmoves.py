@@ -74,6 +74,24 @@ def test_history_moves_burden_to_the_engineer_of_another_office_who_carried_leas
     assert owners(s, cands, got.chosen).count("ben") >= 2
 
 
+def test_what_was_carried_in_counts_per_40_hours_of_capacity() -> None:
+    """Cy works 20 h a week: the 20 h she carried in weigh as 40 h, more than Ben's 30 h."""
+    s = team({"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
+             {"id": "ben", "timezone": "Europe/London", "regions": ["eu"]},
+             {"id": "cy", "timezone": "Europe/London", "regions": ["eu"], "max_hours_per_week": 20})
+    t, cands = setup(s)
+
+    def evenings(who: str, n: int) -> list[Shift]:
+        return [Shift(engineer=who, start=at(f"2026-11-{d}T18:00Z"), end=at(f"2026-11-{d}T23:00Z"))
+                for d in range(10, 10 + n)]
+
+    shifts = sorted(evenings("ana", 12) + evenings("ben", 6) + evenings("cy", 4), key=lambda x: x.start)
+    history = carried_in(s, [("nov", Rota(team="t", version=1, shifts=tuple(shifts),
+                                          horizon=Horizon.model_validate({"start": "2026-11-07", "days": 30})))])
+    got = burden_moves(s, t, cands, [0, 1, 2], history)
+    assert owners(s, cands, got.chosen) == ["ben", "ben", "ben"]
+
+
 def test_without_history_the_month_alone_is_balanced() -> None:
     s = team({"id": "ana", "timezone": "Europe/Berlin", "regions": ["eu"]},
              {"id": "ben", "timezone": "Europe/London", "regions": ["eu"]})
