@@ -21,7 +21,8 @@ anyone's unsocial burden out of the range it had (`kinds.py`: the fairness stage
 as good): water-filling that balances burden across engineers and across periods. The
 constructive start and the time windows (`constructive.py`, `lns.py`) weigh coverage only, and
 on big models the staged search may have no time for its fairness stage, so without this step
-history would often change nothing. Pins, frozen shifts, and re-plans (where minimal change comes first) are left alone.
+history would often change nothing. Pins, frozen shifts, and re-plans (where minimal change comes
+first) are left alone.
 """
 
 from __future__ import annotations
